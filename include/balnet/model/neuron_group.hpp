@@ -1,0 +1,40 @@
+// The rank-local part of one population: state as arrays, updated one step at a time.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "balnet/core/types.hpp"
+#include "balnet/model/receptor.hpp"
+
+namespace balnet {
+
+class neuron_group {
+ public:
+  virtual ~neuron_group() = default;
+
+  // Number of local neurons.
+  virtual std::size_t size() const = 0;
+
+  // Receptor accumulators: arrivals and external drive add weights here during a step;
+  // update() consumes and zeroes them.
+  virtual std::size_t receptor_count() const = 0;
+  virtual double* receptor_input(std::size_t receptor) = 0;
+
+  // Advances every local neuron by one step and appends the local indices of the neurons
+  // that spiked, in increasing order. `t` is the step being computed.
+  virtual void update(step_t t, std::vector<index_t>& spiked) = 0;
+
+  // Named state variables (for recording and checkpoints).
+  virtual std::vector<std::string> state_variables() const = 0;
+  // Copies one variable of all local neurons; false if the model has no such variable.
+  virtual bool get_state(const std::string& variable, std::span<double> out) const = 0;
+  virtual bool set_state(const std::string& variable, std::span<const double> in) = 0;
+
+  // Bytes of state held per local neuron (for memory reports).
+  virtual std::size_t bytes_per_neuron() const = 0;
+};
+
+}  // namespace balnet

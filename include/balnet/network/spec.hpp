@@ -1,0 +1,96 @@
+// The validated description of a network and a run, built from the configuration.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "balnet/core/distribution.hpp"
+#include "balnet/core/types.hpp"
+#include "balnet/model/point_neuron.hpp"
+#include "balnet/model/receptor.hpp"
+
+namespace balnet {
+
+struct population_spec {
+  std::string name;
+  std::string model;            // lif, eif, adex (neurons) or poisson (spike source)
+  std::uint64_t size = 0;
+  gid_t first_gid = 0;          // gids [first_gid, first_gid + size)
+  std::uint32_t hash = 0;       // stream object id
+  bool is_source = false;
+  point_neuron_params neuron;   // neurons only
+  std::vector<receptor_spec> receptors;
+  double rate = 0.0;            // Hz, poisson sources only
+
+  // Index of the receptor called `name`, or -1.
+  int receptor_index(const std::string& name) const;
+  bool contains(gid_t g) const { return g >= first_gid && g < first_gid + size; }
+};
+
+enum class connection_rule { bernoulli, fixed_indegree, fixed_outdegree, all_to_all, one_to_one };
+const char* to_string(connection_rule r);
+
+struct projection_spec {
+  std::string name;
+  std::size_t source = 0;       // population indices
+  std::size_t target = 0;
+  std::string receptor;
+  std::size_t receptor_index = 0;
+  std::uint32_t hash = 0;
+  connection_rule rule = connection_rule::bernoulli;
+  double p = 0.0;               // bernoulli
+  std::uint64_t degree = 0;     // fixed in-/out-degree
+  bool autapses = false;        // allow i -> i when source == target
+  bool multapses = false;       // fixed degree: draw with replacement
+  distribution weight = distribution::constant(0.0);
+  double weight_scale = 1.0;    // multiplies every drawn weight (e.g. 1/sqrt(N))
+  distribution delay = distribution::constant(0.1);  // ms
+
+  // Expected number of synapses (exact for the fixed rules).
+  double expected_synapses(const std::vector<population_spec>& pops) const;
+};
+
+struct poisson_input_spec {
+  std::string name;
+  std::uint32_t hash = 0;
+  std::vector<std::size_t> targets;           // population indices
+  std::vector<std::size_t> receptor_indices;  // one per target
+  std::string receptor;
+  std::uint64_t sources = 1;  // independent sources per neuron
+  double rate = 0.0;          // Hz per source
+  double weight = 0.0;        // per source spike
+};
+
+struct run_spec {
+  double dt = 0.1;              // ms
+  double t_stop = 1000.0;       // ms
+  std::uint64_t seed = 1;
+  std::string output;           // path of the HDF5 file
+  bool progress = true;
+  double progress_interval = 2.0;  // s of wall time between progress lines
+  double sync_interval = 100.0;    // ms of simulated time between global statistics
+  // recording
+  std::vector<std::size_t> record_spikes;  // population indices
+  double rate_bin = 1.0;                   // ms
+  std::uint64_t flush_spikes = 1u << 22;   // flush when a rank holds this many spikes
+  // rate checker
+  double check_rate_min = 0.0;   // Hz; 0 disables the silence check
+  double check_rate_max = 1000.0;  // Hz
+  double check_after = 0.0;      // ms: checks start after this time
+
+  step_t steps() const;
+};
+
+struct network_spec {
+  std::vector<population_spec> populations;
+  std::vector<projection_spec> projections;
+  std::vector<poisson_input_spec> inputs;
+  run_spec run;
+
+  std::uint64_t total_neurons() const;
+  int population_of(gid_t g) const;  // index, or -1
+  int population_index(const std::string& name) const;
+};
+
+}  // namespace balnet

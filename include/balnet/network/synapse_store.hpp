@@ -1,0 +1,61 @@
+// The incoming synapses of one projection on one rank: a CSR matrix keyed by the
+// presynaptic neuron (population-local index), each row split into segments of equal delay
+// so that a spike's arrivals can be scheduled per delay and processed at arrival time.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "balnet/core/types.hpp"
+
+namespace balnet {
+
+// One synapse as generated, before it is packed into the CSR.
+struct raw_synapse {
+  std::uint32_t pre;         // presynaptic population-local index
+  index_t post;              // postsynaptic index among the rank's neurons of the target
+  float weight;
+  std::uint16_t delay;       // steps, >= 1
+};
+
+class synapse_store {
+ public:
+  synapse_store() = default;
+  // Packs synapses (in generation order) into rows; within a row, synapses are ordered by
+  // delay, then by generation order (stable), so the order never depends on the partition.
+  synapse_store(std::uint64_t n_pre, std::vector<raw_synapse>&& synapses);
+
+  std::uint64_t size() const { return target_.size(); }
+  std::uint64_t rows() const { return row_seg_.empty() ? 0 : row_seg_.size() - 1; }
+  std::uint64_t segments() const { return seg_delay_.size(); }
+
+  // Segments of row `pre` are [seg_begin(pre), seg_end(pre)).
+  std::uint32_t seg_begin(std::uint32_t pre) const { return row_seg_[pre]; }
+  std::uint32_t seg_end(std::uint32_t pre) const { return row_seg_[pre + 1]; }
+  // Synapses of segment s are [syn_begin(s), syn_end(s)).
+  std::uint32_t syn_begin(std::uint32_t s) const { return seg_start_[s]; }
+  std::uint32_t syn_end(std::uint32_t s) const { return seg_start_[s + 1]; }
+  std::uint16_t delay(std::uint32_t s) const { return seg_delay_[s]; }
+
+  const index_t* targets() const { return target_.data(); }
+  float* weights() { return weight_.data(); }
+  const float* weights() const { return weight_.data(); }
+
+  // Smallest and largest delay (steps); 0 if empty.
+  std::uint16_t min_delay() const { return min_delay_; }
+  std::uint16_t max_delay() const { return max_delay_; }
+
+  // Bytes of the per-synapse arrays (target + weight) and of the row/segment index.
+  std::uint64_t synapse_bytes() const;
+  std::uint64_t index_bytes() const;
+
+ private:
+  std::vector<std::uint32_t> row_seg_;    // rows + 1
+  std::vector<std::uint32_t> seg_start_;  // segments + 1
+  std::vector<std::uint16_t> seg_delay_;  // segments
+  std::vector<index_t> target_;
+  std::vector<float> weight_;
+  std::uint16_t min_delay_ = 0, max_delay_ = 0;
+};
+
+}  // namespace balnet

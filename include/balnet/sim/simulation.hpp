@@ -1,0 +1,100 @@
+// The simulation: builds the rank's share of the network and runs the step loop,
+// exchanging spikes once per min-delay interval.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "balnet/comm/communicator.hpp"
+#include "balnet/comm/spike_exchange.hpp"
+#include "balnet/input/poisson_input.hpp"
+#include "balnet/model/neuron_group.hpp"
+#include "balnet/network/partition.hpp"
+#include "balnet/network/routing.hpp"
+#include "balnet/network/spec.hpp"
+#include "balnet/network/synapse_store.hpp"
+#include "balnet/sim/timers.hpp"
+
+namespace balnet {
+
+class config;
+class output_file;
+class spike_recorder;
+class rate_recorder;
+
+struct run_options {
+  bool quiet = false;              // no progress lines
+  std::string command_line;        // recorded in the output file
+};
+
+struct run_result {
+  step_t steps_done = 0;
+  double t_end = 0.0;              // ms
+  bool stopped = false;            // by the rate checker
+  std::string stop_reason;
+  std::vector<std::uint64_t> spikes;  // per population, all ranks
+  double wall_build = 0.0;
+  double wall_run = 0.0;
+};
+
+class simulation {
+ public:
+  simulation(const network_spec& spec, communicator& comm);
+  ~simulation();
+
+  // Collective: creates neurons, synapses, inputs and the routing table.
+  void build();
+  // Collective: runs from step 0 to t_stop, writing into `out` if given.
+  run_result run(output_file* out, const config* cfg, const run_options& opt);
+
+  const network_spec& spec() const { return spec_; }
+  const partition& part() const { return part_; }
+  neuron_group& group(std::size_t population) { return *groups_[population]; }
+  const std::vector<gid_t>& local_gids(std::size_t population) const { return gids_[population]; }
+  const synapse_store& store(std::size_t projection) const { return projections_[projection].store; }
+  std::uint64_t local_synapses() const;
+  std::uint64_t global_synapses() const { return global_synapses_; }
+  std::uint16_t min_delay() const { return min_delay_; }
+  const timers& phase_timers() const { return timers_; }
+
+ private:
+  struct projection_state {
+    const projection_spec* spec;
+    synapse_store store;
+    double* input = nullptr;  // receptor accumulator of the target group
+  };
+  struct arrival {
+    gid_t src;
+    std::uint32_t projection;
+    std::uint32_t segment;
+  };
+
+  network_spec spec_;
+  communicator& comm_;
+  partition part_;
+  timers timers_;
+  std::vector<std::unique_ptr<neuron_group>> groups_;
+  std::vector<std::vector<gid_t>> gids_;
+  std::vector<projection_state> projections_;
+  std::vector<std::vector<std::uint32_t>> by_source_;  // projections per source population
+  std::vector<poisson_input> inputs_;
+  routing_table routing_;
+  std::unique_ptr<spike_exchange> exchange_;
+  std::vector<std::vector<arrival>> buckets_;  // ring over arrival steps
+  std::uint16_t min_delay_ = 1, max_delay_ = 1;
+  std::uint64_t global_synapses_ = 0;
+  std::uint64_t routing_bytes_ = 0;
+  std::vector<index_t> spiked_;
+  std::vector<std::uint64_t> sync_counts_;  // local spikes per population since last sync
+
+  void deliver(step_t t);
+  void schedule(step_t interval_start, const std::vector<spike_msg>& msgs);
+  void step(step_t t, step_t interval_start, spike_recorder* spikes, rate_recorder* rates);
+  int population_of(gid_t g) const;
+  void write_metadata(output_file& out, const config* cfg, const run_options& opt,
+                      const run_result& r);
+};
+
+}  // namespace balnet

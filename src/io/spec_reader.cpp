@@ -1,0 +1,315 @@
+#include "balnet/io/spec_reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "balnet/core/error.hpp"
+#include "balnet/core/expression.hpp"
+#include "balnet/core/rng.hpp"
+
+namespace balnet {
+
+namespace {
+
+const std::vector<std::string> neuron_models = {"lif", "eif", "adex"};
+const std::vector<std::string> source_models = {"poisson"};
+
+void check_sections(const config& cfg) {
+  static const std::set<std::string> plain = {"run", "params", "record", "check"};
+  static const std::set<std::string> named = {"population", "projection", "input", "variant"};
+  for (const auto& s : cfg.sections()) {
+    const auto dot = s.find('.');
+    const std::string kind = s.substr(0, dot);
+    bool ok = dot == std::string::npos ? plain.count(s) > 0 : named.count(kind) > 0;
+    if (ok && dot != std::string::npos && !is_identifier(s.substr(dot + 1))) {
+      throw config_error(cfg.file_name() + ": section [" + s + "]: the name '" + s.substr(dot + 1) +
+                         "' must be letters, digits and '_' and must not start with a digit");
+    }
+    if (!ok) {
+      const auto keys = cfg.keys(s);
+      const std::string where = keys.empty() ? cfg.file_name() : cfg.where(s + "." + keys.front());
+      throw config_error(where + ": unknown section [" + s +
+                         "] (known: [run], [params], [record], [check], [population.NAME], "
+                         "[projection.NAME], [input.NAME], [variant.NAME])");
+    }
+  }
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+std::size_t find_population(const network_spec& net, section_reader& s, const std::string& key) {
+  const std::string name = s.text(key);
+  const int i = net.population_index(name);
+  if (i < 0) {
+    std::vector<std::string> names;
+    for (const auto& p : net.populations) names.push_back(p.name);
+    s.fail(key, "no population named '" + name + "' (populations: " + join(names) + ")");
+  }
+  return static_cast<std::size_t>(i);
+}
+
+run_spec read_run(const config& cfg) {
+  run_spec r;
+  section_reader s(cfg, "run");
+  r.dt = s.positive("dt", r.dt);
+  r.t_stop = s.positive("t_stop", r.t_stop);
+  const double steps = r.t_stop / r.dt;
+  if (std::fabs(steps - std::round(steps)) > 1e-6 * std::max(1.0, steps)) {
+    s.fail("t_stop", "must be a whole number of steps of dt = " + std::to_string(r.dt) + " ms");
+  }
+  if (steps > 9.0e15) s.fail("t_stop", "too many steps");
+  r.seed = s.seed("seed", r.seed);
+  r.output = s.text("output", "");
+  r.progress = s.boolean("progress", r.progress);
+  r.progress_interval = s.positive("progress_interval", r.progress_interval);
+  r.sync_interval = s.positive("sync_interval", r.sync_interval);
+  s.text("variant", "");  // applied while reading the file
+  s.finish();
+  return r;
+}
+
+population_spec read_population(const config& cfg, const std::string& name, double dt) {
+  population_spec p;
+  p.name = name;
+  p.hash = name_hash24("population." + name);
+  section_reader s(cfg, "population." + name);
+  const auto n = s.count("size");
+  if (n < 1) s.fail("size", "must be a whole number >= 1");
+  if (n > 4000000000LL) s.fail("size", "must be at most 4e9");
+  p.size = static_cast<std::uint64_t>(n);
+  std::vector<std::string> models = neuron_models;
+  models.insert(models.end(), source_models.begin(), source_models.end());
+  p.model = s.choice("model", models);
+  if (p.model == "poisson") {
+    p.is_source = true;
+    p.rate = s.non_negative("rate", 0.0);
+    if (!s.has("rate")) s.fail("rate", "missing key rate (Hz) of the Poisson sources");
+    s.finish();
+    return p;
+  }
+  p.neuron = point_neuron_params::read(s, p.model, dt);
+  // Receptors: keys receptor.<name>.<field>
+  std::vector<std::string> names;
+  for (const auto& k : cfg.keys(s.section())) {
+    if (k.rfind("receptor.", 0) != 0) continue;
+    const auto dot = k.find('.', 9);
+    if (dot == std::string::npos) {
+      s.fail(k, "receptor keys are receptor.NAME.type, receptor.NAME.tau, receptor.NAME.E_rev, "
+                "receptor.NAME.norm");
+    }
+    const std::string rn = k.substr(9, dot - 9);
+    if (!is_identifier(rn)) s.fail(k, "receptor names must be identifiers");
+    if (std::find(names.begin(), names.end(), rn) == names.end()) names.push_back(rn);
+  }
+  for (const auto& rn : names) {
+    receptor_spec r;
+    r.name = rn;
+    const std::string pre = "receptor." + rn + ".";
+    const std::string type = s.choice(pre + "type", {"current", "conductance", "delta"});
+    if (type == "current") {
+      r.kind = receptor_kind::current;
+      r.tau = s.positive(pre + "tau");
+      r.unit_area = s.choice(pre + "norm", {"area", "peak"}, "area") == "area";
+    } else if (type == "conductance") {
+      r.kind = receptor_kind::conductance;
+      r.tau = s.positive(pre + "tau");
+      r.E_rev = s.number(pre + "E_rev");
+    } else {
+      r.kind = receptor_kind::delta;
+    }
+    p.receptors.push_back(r);
+  }
+  s.finish();
+  return p;
+}
+
+projection_spec read_projection(const config& cfg, const network_spec& net,
+                                const std::string& name) {
+  projection_spec pr;
+  pr.name = name;
+  pr.hash = name_hash24("projection." + name);
+  section_reader s(cfg, "projection." + name);
+  pr.source = find_population(net, s, "source");
+  pr.target = find_population(net, s, "target");
+  const auto& src = net.populations[pr.source];
+  const auto& tgt = net.populations[pr.target];
+  if (tgt.is_source) {
+    s.fail("target", "population '" + tgt.name + "' is a spike source (model " + tgt.model +
+                         ") and cannot receive synapses");
+  }
+  {
+    std::vector<std::string> rnames;
+    for (const auto& r : tgt.receptors) rnames.push_back(r.name);
+    pr.receptor = s.text("receptor");
+    const int ri = tgt.receptor_index(pr.receptor);
+    if (ri < 0) {
+      s.fail("receptor", "population '" + tgt.name + "' has no receptor '" + pr.receptor +
+                             "' (its receptors: " + (rnames.empty() ? "none" : join(rnames)) + ")");
+    }
+    pr.receptor_index = static_cast<std::size_t>(ri);
+  }
+  const std::string rule = s.choice(
+      "connect", {"bernoulli", "fixed_indegree", "fixed_outdegree", "all_to_all", "one_to_one"});
+  const bool same = pr.source == pr.target;
+  pr.autapses = s.boolean("autapses", false);
+  if (rule == "bernoulli") {
+    pr.rule = connection_rule::bernoulli;
+    pr.p = s.probability("p");
+  } else if (rule == "fixed_indegree" || rule == "fixed_outdegree") {
+    const bool in = rule == "fixed_indegree";
+    pr.rule = in ? connection_rule::fixed_indegree : connection_rule::fixed_outdegree;
+    const std::string key = in ? "indegree" : "outdegree";
+    pr.degree = static_cast<std::uint64_t>(s.count(key));
+    pr.multapses = s.boolean("multapses", false);
+    const std::uint64_t pool = (in ? src.size : tgt.size) - (same && !pr.autapses ? 1 : 0);
+    if (pr.degree > 0 && pool == 0) s.fail(key, "there is no candidate partner");
+    if (!pr.multapses && pr.degree > pool) {
+      s.fail(key, "is larger than the " + std::to_string(pool) +
+                      " candidate partners; lower it or set multapses = true");
+    }
+  } else if (rule == "all_to_all") {
+    pr.rule = connection_rule::all_to_all;
+  } else {
+    pr.rule = connection_rule::one_to_one;
+    if (src.size != tgt.size) {
+      s.fail("connect", "one_to_one needs populations of equal size (" + src.name + ": " +
+                            std::to_string(src.size) + ", " + tgt.name + ": " +
+                            std::to_string(tgt.size) + ")");
+    }
+  }
+  pr.weight = s.dist("weight");
+  pr.weight_scale = s.number("weight_scale", 1.0);
+  if (!std::isfinite(pr.weight_scale)) s.fail("weight_scale", "must be a finite number");
+  pr.delay = s.dist("delay", distribution::constant(net.run.dt));
+  if (pr.delay.is_constant() && pr.delay.a < net.run.dt * (1 - 1e-9)) {
+    s.fail("delay", "a delay shorter than dt = " + std::to_string(net.run.dt) +
+                        " ms is not allowed; the shortest delay is one step (delay = dt)");
+  }
+  if (pr.delay.support_max() < 0 || (pr.delay.type == distribution::kind::uniform && pr.delay.a < 0)) {
+    s.fail("delay", "delays must be >= 0 ms");
+  }
+  if (pr.delay.support_max() / net.run.dt > 65535) {
+    s.fail("delay", "delays must be below 65535 steps of dt");
+  }
+  s.finish();
+  return pr;
+}
+
+poisson_input_spec read_input(const config& cfg, const network_spec& net, const std::string& name) {
+  poisson_input_spec in;
+  in.name = name;
+  in.hash = name_hash24("input." + name);
+  section_reader s(cfg, "input." + name);
+  s.choice("type", {"poisson"});
+  in.receptor = s.text("receptor");
+  for (const auto& t : s.list("target")) {
+    const int i = net.population_index(t);
+    if (i < 0) s.fail("target", "no population named '" + t + "'");
+    const auto& pop = net.populations[static_cast<std::size_t>(i)];
+    if (pop.is_source) s.fail("target", "population '" + t + "' is a spike source");
+    const int r = pop.receptor_index(in.receptor);
+    if (r < 0) s.fail("receptor", "population '" + t + "' has no receptor '" + in.receptor + "'");
+    in.targets.push_back(static_cast<std::size_t>(i));
+    in.receptor_indices.push_back(static_cast<std::size_t>(r));
+  }
+  const auto n = s.count("sources", 1);
+  if (n < 1) s.fail("sources", "must be a whole number >= 1");
+  in.sources = static_cast<std::uint64_t>(n);
+  in.rate = s.non_negative("rate", 0.0);
+  if (!s.has("rate")) s.fail("rate", "missing key rate (Hz per source)");
+  in.weight = s.number("weight");
+  s.finish();
+  return in;
+}
+
+void read_record_and_check(const config& cfg, network_spec& net) {
+  auto& r = net.run;
+  {
+    section_reader s(cfg, "record");
+    const auto spikes = s.list("spikes", {"all"});
+    if (spikes.size() == 1 && spikes[0] == "all") {
+      for (std::size_t i = 0; i < net.populations.size(); ++i) r.record_spikes.push_back(i);
+    } else if (!(spikes.size() == 1 && spikes[0] == "none")) {
+      for (const auto& name : spikes) {
+        const int i = net.population_index(name);
+        if (i < 0) s.fail("spikes", "no population named '" + name + "' (or use all / none)");
+        r.record_spikes.push_back(static_cast<std::size_t>(i));
+      }
+    }
+    r.rate_bin = s.positive("rate_bin", r.rate_bin);
+    const double bins = r.rate_bin / r.dt;
+    if (std::fabs(bins - std::round(bins)) > 1e-6 * bins) {
+      s.fail("rate_bin", "must be a whole number of steps of dt");
+    }
+    const auto f = s.count("flush_spikes", static_cast<std::int64_t>(r.flush_spikes));
+    if (f < 1) s.fail("flush_spikes", "must be >= 1");
+    r.flush_spikes = static_cast<std::uint64_t>(f);
+    s.finish();
+  }
+  {
+    section_reader s(cfg, "check");
+    r.check_rate_min = s.non_negative("rate_min", r.check_rate_min);
+    r.check_rate_max = s.positive("rate_max", r.check_rate_max);
+    if (r.check_rate_min >= r.check_rate_max) s.fail("rate_min", "must be below check.rate_max");
+    r.check_after = s.non_negative("after", r.check_after);
+    s.finish();
+  }
+}
+
+}  // namespace
+
+network_spec read_network_spec(const config& cfg) {
+  check_sections(cfg);
+  network_spec net;
+  net.run = read_run(cfg);
+  {
+    // Every [params] entry must evaluate (catches typos early).
+    for (const auto& k : cfg.keys("params")) {
+      if (!is_identifier(k)) {
+        throw config_error(cfg.where("params." + k) + ": parameter names must be identifiers");
+      }
+      cfg.param(k);
+    }
+  }
+  const auto pops = cfg.names("population");
+  if (pops.empty()) throw config_error(cfg.file_name() + ": no [population.NAME] section; a network needs at least one population");
+  std::uint64_t next_gid = 0;
+  std::set<std::uint32_t> hashes;
+  for (const auto& name : pops) {
+    auto p = read_population(cfg, name, net.run.dt);
+    p.first_gid = static_cast<gid_t>(next_gid);
+    next_gid += p.size;
+    if (next_gid > 4000000000ULL) {
+      throw config_error(cfg.file_name() + ": the network has more than 4e9 neurons");
+    }
+    if (!hashes.insert(p.hash).second) {
+      throw config_error(cfg.file_name() + ": population name '" + name +
+                         "' collides with another in the random-stream table; rename it");
+    }
+    net.populations.push_back(std::move(p));
+  }
+  for (const auto& name : cfg.names("projection")) {
+    auto pr = read_projection(cfg, net, name);
+    if (!hashes.insert(pr.hash).second) {
+      throw config_error(cfg.file_name() + ": projection name '" + name + "' collides with another name; rename it");
+    }
+    net.projections.push_back(std::move(pr));
+  }
+  for (const auto& name : cfg.names("input")) {
+    auto in = read_input(cfg, net, name);
+    if (!hashes.insert(in.hash).second) {
+      throw config_error(cfg.file_name() + ": input name '" + name + "' collides with another name; rename it");
+    }
+    net.inputs.push_back(std::move(in));
+  }
+  read_record_and_check(cfg, net);
+  return net;
+}
+
+}  // namespace balnet

@@ -1,0 +1,148 @@
+#include "balnet/network/connectivity.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "balnet/core/distributions.hpp"
+#include "balnet/core/error.hpp"
+#include "balnet/core/rng.hpp"
+
+namespace balnet {
+
+std::uint16_t delay_steps(double delay_ms, double dt) {
+  const double s = std::round(delay_ms / dt);
+  if (!(s < 65535.5)) {
+    throw config_error("a delay of " + std::to_string(delay_ms) + " ms is longer than 65535 steps of dt");
+  }
+  return static_cast<std::uint16_t>(std::max(1.0, s));
+}
+
+std::vector<std::uint64_t> sample_without_replacement(random_stream& rs, std::uint64_t n,
+                                                      std::uint64_t k) {
+  std::vector<std::uint64_t> out;
+  out.reserve(k);
+  if (k * 3 >= n) {
+    // Dense case: selection sampling, one uniform per candidate (Knuth's algorithm S).
+    std::uint64_t needed = k;
+    for (std::uint64_t i = 0; i < n && needed > 0; ++i) {
+      if (rs.below(n - i) < needed) {
+        out.push_back(i);
+        --needed;
+      }
+    }
+    return out;
+  }
+  std::unordered_set<std::uint64_t> chosen;
+  chosen.reserve(k * 2);
+  for (std::uint64_t j = n - k; j < n; ++j) {
+    const std::uint64_t t = rs.below(j + 1);
+    if (!chosen.insert(t).second) chosen.insert(j);
+  }
+  out.assign(chosen.begin(), chosen.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+namespace {
+
+// Draws `k` presynaptic indices from [0, n) for one neuron, skipping `self` (if < n).
+std::vector<std::uint64_t> draw_fixed(random_stream& rs, std::uint64_t n, std::uint64_t k,
+                                      std::uint64_t self, bool multapses) {
+  const std::uint64_t m = self < n ? n - 1 : n;  // candidates
+  std::vector<std::uint64_t> idx;
+  if (multapses) {
+    idx.reserve(k);
+    for (std::uint64_t i = 0; i < k; ++i) idx.push_back(rs.below(m));
+    std::sort(idx.begin(), idx.end());
+  } else {
+    idx = sample_without_replacement(rs, m, k);
+  }
+  if (self < n) {
+    for (auto& i : idx) {
+      if (i >= self) ++i;  // map [0, n-1) onto [0, n) \ {self}
+    }
+  }
+  return idx;
+}
+
+}  // namespace
+
+std::vector<raw_synapse> generate_synapses(const projection_spec& proj, const network_spec& net,
+                                           const partition& part) {
+  const auto& pre = net.populations[proj.source];
+  const auto& post = net.populations[proj.target];
+  const std::uint64_t seed = net.run.seed;
+  const double dt = net.run.dt;
+  const bool same = proj.source == proj.target;
+  const bool exclude_self = same && !proj.autapses;
+  std::vector<raw_synapse> out;
+
+  auto make = [&](std::uint64_t pre_index, index_t post_local, random_stream& ws,
+                  random_stream& ds) {
+    const double w = proj.weight.sample(ws) * proj.weight_scale;
+    const std::uint16_t d = delay_steps(proj.delay.sample(ds), dt);
+    out.push_back({static_cast<std::uint32_t>(pre_index), post_local, static_cast<float>(w), d});
+  };
+
+  if (proj.rule == connection_rule::fixed_outdegree) {
+    // Keyed by the presynaptic neuron: every rank draws every source's targets and keeps
+    // those it owns, so the result does not depend on the partition.
+    for (std::uint64_t j = 0; j < pre.size; ++j) {
+      const gid_t gpre = static_cast<gid_t>(pre.first_gid + j);
+      random_stream cs(seed, rng_domain::connectivity, proj.hash, gpre);
+      random_stream ws(seed, rng_domain::weight, proj.hash, gpre);
+      random_stream ds(seed, rng_domain::delay, proj.hash, gpre);
+      const std::uint64_t self = exclude_self ? j : post.size;
+      for (std::uint64_t t : draw_fixed(cs, post.size, proj.degree, self, proj.multapses)) {
+        const gid_t gpost = static_cast<gid_t>(post.first_gid + t);
+        if (part.is_local(gpost)) {
+          make(j, part.local_index(post, gpost), ws, ds);
+        } else {
+          proj.weight.sample(ws);  // keep the streams aligned with the owner's
+          proj.delay.sample(ds);
+        }
+      }
+    }
+    return out;
+  }
+
+  const auto gids = part.local_gids(post);
+  for (index_t i = 0; i < gids.size(); ++i) {
+    const gid_t gpost = gids[i];
+    const std::uint64_t post_index = gpost - post.first_gid;
+    const std::uint64_t self = exclude_self ? post_index : pre.size;
+    random_stream cs(seed, rng_domain::connectivity, proj.hash, gpost);
+    random_stream ws(seed, rng_domain::weight, proj.hash, gpost);
+    random_stream ds(seed, rng_domain::delay, proj.hash, gpost);
+    switch (proj.rule) {
+      case connection_rule::bernoulli: {
+        if (proj.p <= 0.0) break;
+        std::uint64_t j = geometric(cs, proj.p);
+        while (j < pre.size) {
+          if (j != self) make(j, i, ws, ds);
+          j += 1 + geometric(cs, proj.p);
+        }
+        break;
+      }
+      case connection_rule::fixed_indegree:
+        for (std::uint64_t j : draw_fixed(cs, pre.size, proj.degree, self, proj.multapses)) {
+          make(j, i, ws, ds);
+        }
+        break;
+      case connection_rule::all_to_all:
+        for (std::uint64_t j = 0; j < pre.size; ++j) {
+          if (j != self) make(j, i, ws, ds);
+        }
+        break;
+      case connection_rule::one_to_one:
+        make(post_index, i, ws, ds);
+        break;
+      case connection_rule::fixed_outdegree:
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace balnet

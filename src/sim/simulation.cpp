@@ -1,0 +1,413 @@
+#include "balnet/sim/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "balnet/core/error.hpp"
+#include "balnet/core/version.hpp"
+#include "balnet/io/config.hpp"
+#include "balnet/io/h5.hpp"
+#include "balnet/io/output_file.hpp"
+#include "balnet/model/point_neuron.hpp"
+#include "balnet/model/poisson_source.hpp"
+#include "balnet/network/connectivity.hpp"
+#include "balnet/sim/resources.hpp"
+
+namespace balnet {
+
+simulation::simulation(const network_spec& spec, communicator& comm)
+    : spec_(spec), comm_(comm), part_(comm.rank(), comm.size()) {}
+
+simulation::~simulation() = default;
+
+std::uint64_t simulation::local_synapses() const {
+  std::uint64_t n = 0;
+  for (const auto& p : projections_) n += p.store.size();
+  return n;
+}
+
+int simulation::population_of(gid_t g) const {
+  // Populations are few and contiguous in gid space.
+  for (std::size_t i = 0; i < spec_.populations.size(); ++i) {
+    if (g < spec_.populations[i].first_gid + spec_.populations[i].size) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void simulation::build() {
+  const double t0 = timers::now();
+  const auto& run = spec_.run;
+  const std::uint64_t total = spec_.total_neurons();
+  if (static_cast<std::uint64_t>(comm_.size()) > total) {
+    throw config_error("the job has " + std::to_string(comm_.size()) + " ranks but the network has only " +
+                       std::to_string(total) + " neurons; run it on at most " + std::to_string(total) +
+                       " ranks");
+  }
+  // Neurons.
+  for (const auto& pop : spec_.populations) {
+    gids_.push_back(part_.local_gids(pop));
+    if (pop.is_source) {
+      groups_.push_back(std::make_unique<poisson_source_group>(pop.rate, gids_.back(), run.dt,
+                                                               run.seed, pop.hash, 0));
+    } else {
+      groups_.push_back(std::make_unique<point_neuron_group>(pop.neuron, pop.receptors, gids_.back(),
+                                                             run.dt, run.seed, pop.hash));
+    }
+  }
+  // Synapses: each rank generates the incoming synapses of its own neurons.
+  by_source_.resize(spec_.populations.size());
+  std::int64_t dmin = 65535, dmax = 1;
+  for (std::uint32_t i = 0; i < spec_.projections.size(); ++i) {
+    const auto& pr = spec_.projections[i];
+    projection_state ps;
+    ps.spec = &pr;
+    ps.store = synapse_store(spec_.populations[pr.source].size, generate_synapses(pr, spec_, part_));
+    ps.input = groups_[pr.target]->receptor_input(pr.receptor_index);
+    if (ps.store.size() > 0) {
+      dmin = std::min<std::int64_t>(dmin, ps.store.min_delay());
+      dmax = std::max<std::int64_t>(dmax, ps.store.max_delay());
+    }
+    by_source_[pr.source].push_back(i);
+    projections_.push_back(std::move(ps));
+  }
+  {
+    std::int64_t v[2] = {dmin, -dmax};
+    comm_.allreduce_min(std::span<std::int64_t>(v, 2));
+    min_delay_ = static_cast<std::uint16_t>(v[0] == 65535 ? 1 : v[0]);
+    max_delay_ = static_cast<std::uint16_t>(-v[1]);
+    if (spec_.projections.empty() || v[0] == 65535) {
+      // No synapse anywhere: exchange every 10 ms of simulated time for progress and checks.
+      min_delay_ = static_cast<std::uint16_t>(std::clamp<double>(std::round(10.0 / run.dt), 1, 65535));
+    }
+  }
+  // Routing: which presynaptic gids this rank needs.
+  {
+    std::vector<gid_t> needed;
+    for (std::size_t p = 0; p < spec_.populations.size(); ++p) {
+      const auto& pop = spec_.populations[p];
+      for (std::uint64_t j = 0; j < pop.size; ++j) {
+        for (auto pi : by_source_[p]) {
+          const auto& st = projections_[pi].store;
+          if (st.seg_end(static_cast<std::uint32_t>(j)) > st.seg_begin(static_cast<std::uint32_t>(j))) {
+            needed.push_back(static_cast<gid_t>(pop.first_gid + j));
+            break;
+          }
+        }
+      }
+    }
+    routing_ = routing_table::build(needed, part_, total, comm_);
+    routing_bytes_ = routing_.memory_bytes();
+  }
+  // Inputs.
+  for (const auto& in : spec_.inputs) {
+    std::vector<poisson_input::target> targets;
+    for (std::size_t k = 0; k < in.targets.size(); ++k) {
+      targets.push_back({groups_[in.targets[k]].get(), in.receptor_indices[k], gids_[in.targets[k]]});
+    }
+    inputs_.emplace_back(in, std::move(targets), run.dt, run.seed, 0);
+  }
+  buckets_.resize(static_cast<std::size_t>(max_delay_) + 1);
+  exchange_ = std::make_unique<spike_exchange>(comm_);
+  sync_counts_.assign(spec_.populations.size(), 0);
+  {
+    std::uint64_t n = local_synapses();
+    comm_.allreduce_sum(std::span<std::uint64_t>(&n, 1));
+    global_synapses_ = n;
+  }
+  timers_.add(phase::build, timers::now() - t0);
+}
+
+void simulation::deliver(step_t t) {
+  auto& bucket = buckets_[static_cast<std::size_t>(t % static_cast<step_t>(buckets_.size()))];
+  if (bucket.empty()) return;
+  // (arrival step, source gid) order: the sum into each neuron never depends on the partition.
+  std::sort(bucket.begin(), bucket.end(), [](const arrival& a, const arrival& b) {
+    if (a.src != b.src) return a.src < b.src;
+    if (a.projection != b.projection) return a.projection < b.projection;
+    return a.segment < b.segment;
+  });
+  for (const auto& a : bucket) {
+    const auto& ps = projections_[a.projection];
+    const index_t* __restrict tgt = ps.store.targets();
+    const float* __restrict w = ps.store.weights();
+    double* __restrict in = ps.input;
+    const std::uint32_t e = ps.store.syn_end(a.segment);
+    for (std::uint32_t k = ps.store.syn_begin(a.segment); k < e; ++k) in[tgt[k]] += w[k];
+  }
+  bucket.clear();
+}
+
+void simulation::schedule(step_t interval_start, const std::vector<spike_msg>& msgs) {
+  const auto ring = static_cast<step_t>(buckets_.size());
+  for (const auto& m : msgs) {
+    const int p = population_of(m.gid);
+    const auto row = static_cast<std::uint32_t>(m.gid - spec_.populations[static_cast<std::size_t>(p)].first_gid);
+    const step_t emitted = interval_start + m.lag;
+    for (auto pi : by_source_[static_cast<std::size_t>(p)]) {
+      const auto& st = projections_[pi].store;
+      for (std::uint32_t s = st.seg_begin(row); s < st.seg_end(row); ++s) {
+        buckets_[static_cast<std::size_t>((emitted + st.delay(s)) % ring)].push_back({m.gid, pi, s});
+      }
+    }
+  }
+}
+
+void simulation::step(step_t t, step_t interval_start, spike_recorder* spikes,
+                      rate_recorder* rates) {
+  double t0 = timers::now();
+  deliver(t);
+  double t1 = timers::now();
+  timers_.add(phase::deliver, t1 - t0);
+  for (auto& in : inputs_) in.apply(t);
+  const auto lag = static_cast<std::uint32_t>(t - interval_start);
+  for (std::size_t p = 0; p < groups_.size(); ++p) {
+    spiked_.clear();
+    groups_[p]->update(t, spiked_);
+    if (spiked_.empty()) continue;
+    const auto& gids = gids_[p];
+    const bool rec = spikes && spikes->records(p);
+    for (index_t i : spiked_) {
+      const gid_t g = gids[i];
+      for (const int* d = routing_.begin(g); d != routing_.end(g); ++d) {
+        exchange_->outbox(*d).push_back({g, lag});
+      }
+      if (rec) spikes->record(t, g);
+    }
+    if (rates) rates->add(t, p, spiked_.size());
+    sync_counts_[p] += spiked_.size();
+  }
+  timers_.add(phase::update, timers::now() - t1);
+}
+
+namespace {
+
+std::string format_duration(double s) {
+  if (!std::isfinite(s) || s < 0) return "?";
+  const auto total = static_cast<long long>(s + 0.5);
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%lld:%02lld:%02lld", total / 3600, (total / 60) % 60, total % 60);
+  return buf;
+}
+
+}  // namespace
+
+run_result simulation::run(output_file* out, const config* cfg, const run_options& opt) {
+  const auto& run = spec_.run;
+  run_result r;
+  r.wall_build = timers_.get(phase::build);
+  const step_t t_end = run.steps();
+  const step_t D = min_delay_;
+  const step_t sync_steps =
+      std::max<step_t>(1, static_cast<step_t>(std::ceil(run.sync_interval / run.dt / static_cast<double>(D)))) * D;
+  std::unique_ptr<spike_recorder> spikes;
+  std::unique_ptr<rate_recorder> rates;
+  if (out) {
+    scoped_timer w(timers_, phase::write);
+    spikes = std::make_unique<spike_recorder>(*out, spec_);
+    rates = std::make_unique<rate_recorder>(*out, spec_, 0);
+  }
+  const std::size_t npop = spec_.populations.size();
+  r.spikes.assign(npop, 0);
+  const bool show = !opt.quiet && run.progress && comm_.rank() == 0;
+  const double wall0 = timers::now();
+  double last_print = wall0;
+  step_t t = 0;
+  step_t next_sync = std::min(sync_steps, t_end);
+  step_t last_sync = 0;
+  if (rates) rates->reserve_until(next_sync);
+  int syncs_since_flush = 0;
+  while (t < t_end) {
+    const step_t iv_end = std::min(t + D, t_end);
+    for (step_t s = t; s < iv_end; ++s) step(s, t, spikes.get(), rates.get());
+    {
+      const double e0 = timers::now();
+      const double w0 = exchange_->wait_seconds();
+      std::uint32_t flags_all = 0;
+      const auto& msgs = exchange_->exchange(0, flags_all);
+      const double e1 = timers::now();
+      schedule(t, msgs);
+      const double e2 = timers::now();
+      const double waited = exchange_->wait_seconds() - w0;
+      timers_.add(phase::wait, waited);
+      timers_.add(phase::exchange, (e1 - e0 - waited) + (e2 - e1));
+    }
+    t = iv_end;
+    if (t < next_sync && t < t_end) continue;
+    // Sync point: global counts for progress, the rate checker and flushing.
+    const double s0 = timers::now();
+    std::vector<std::uint64_t> counts(sync_counts_);
+    comm_.allreduce_sum(counts);
+    std::fill(sync_counts_.begin(), sync_counts_.end(), 0);
+    std::uint64_t buffered = spikes ? spikes->buffered() : 0;
+    comm_.allreduce_max(std::span<std::uint64_t>(&buffered, 1));
+    timers_.add(phase::wait, timers::now() - s0);
+    const double window_ms = static_cast<double>(t - last_sync) * run.dt;
+    std::string stop;
+    for (std::size_t p = 0; p < npop; ++p) {
+      r.spikes[p] += counts[p];
+      const auto& pop = spec_.populations[p];
+      if (pop.is_source || window_ms <= 0) continue;
+      const double rate = static_cast<double>(counts[p]) * 1000.0 / (static_cast<double>(pop.size) * window_ms);
+      const double now_ms = static_cast<double>(t) * run.dt;
+      if (stop.empty() && now_ms > run.check_after) {
+        char buf[256];
+        if (rate > run.check_rate_max) {
+          std::snprintf(buf, sizeof(buf),
+                        "population %s fired at %.1f Hz over the last %.1f ms, above check.rate_max = %g Hz (runaway activity)",
+                        pop.name.c_str(), rate, window_ms, run.check_rate_max);
+          stop = buf;
+        } else if (run.check_rate_min > 0 && rate < run.check_rate_min) {
+          std::snprintf(buf, sizeof(buf),
+                        "population %s fired at %.3f Hz over the last %.1f ms, below check.rate_min = %g Hz (silent network)",
+                        pop.name.c_str(), rate, window_ms, run.check_rate_min);
+          stop = buf;
+        }
+      }
+    }
+    last_sync = t;
+    next_sync = std::min(t + sync_steps, t_end);
+    const double now = timers::now();
+    if (show && (now - last_print >= run.progress_interval || t == t_end)) {
+      last_print = now;
+      const double sim_s = static_cast<double>(t) * run.dt * 1e-3;
+      const double wall = now - wall0;
+      const double per = sim_s > 0 ? wall / sim_s : 0;
+      const double left = static_cast<double>(t_end - t) * run.dt * 1e-3 * per;
+      std::ostringstream line;
+      line.setf(std::ios::fixed);
+      line.precision(1);
+      line << "balnet: " << 100.0 * static_cast<double>(t) / static_cast<double>(t_end) << "%  t = "
+           << static_cast<double>(t) * run.dt << " / " << run.t_stop << " ms";
+      line.precision(3);
+      line << "  " << per << " s wall per simulated s  ETA " << format_duration(left) << "  rates";
+      line.precision(2);
+      for (std::size_t p = 0; p < npop; ++p) {
+        const auto& pop = spec_.populations[p];
+        line << " " << pop.name << " "
+             << (window_ms > 0 ? static_cast<double>(counts[p]) * 1000.0 / (static_cast<double>(pop.size) * window_ms) : 0.0)
+             << " Hz";
+      }
+      std::fprintf(stderr, "%s\n", line.str().c_str());
+    }
+    ++syncs_since_flush;
+    const bool finishing = t == t_end || !stop.empty();
+    if (out && (finishing || buffered >= run.flush_spikes || syncs_since_flush >= 100)) {
+      scoped_timer w(timers_, phase::write);
+      spikes->flush(t);
+      rates->flush(t);
+      syncs_since_flush = 0;
+    }
+    if (rates) rates->reserve_until(next_sync);
+    if (!stop.empty()) {
+      r.stopped = true;
+      r.stop_reason = stop;
+      break;
+    }
+  }
+  r.steps_done = t;
+  r.t_end = static_cast<double>(t) * run.dt;
+  r.wall_run = timers::now() - wall0;
+  if (out) {
+    scoped_timer w(timers_, phase::write);
+    write_metadata(*out, cfg, opt, r);
+  }
+  return r;
+}
+
+void simulation::write_metadata(output_file& out, const config* cfg, const run_options& opt,
+                                const run_result& r) {
+  const auto& run = spec_.run;
+  const hid_t f = out.file();
+  const std::uint32_t sonata_version[2] = {0, 1};
+  h5::attr(f, "version", std::span<const std::uint32_t>(sonata_version, 2));
+  h5::attr(f, "balnet_version", std::string(version_string()));
+  h5::attr(f, "git_revision", std::string(git_revision()));
+  h5::attr(f, "build", std::string(build_flags()));
+  h5::attr(f, "ranks", static_cast<std::int64_t>(comm_.size()));
+  h5::attr(f, "seed", run.seed);
+  h5::attr(f, "dt", run.dt);
+  h5::attr(f, "t_stop", run.t_stop);
+  h5::attr(f, "t_end", r.t_end);
+  h5::attr(f, "min_delay_steps", static_cast<std::int64_t>(min_delay_));
+  h5::attr(f, "status", std::string(r.stopped ? "stopped: " + r.stop_reason : "complete"));
+  h5::attr(f, "created", iso_time_now());
+  h5::attr(f, "host", host_name());
+  h5::attr(f, "command", opt.command_line);
+  h5::attr(f, "neurons", spec_.total_neurons());
+  h5::attr(f, "synapses", global_synapses_);
+  // Memory per synapse, summed over ranks with exact integers.
+  std::uint64_t mem[3] = {0, 0, routing_bytes_};
+  for (const auto& p : projections_) {
+    mem[0] += p.store.synapse_bytes();
+    mem[1] += p.store.index_bytes();
+  }
+  comm_.allreduce_sum(std::span<std::uint64_t>(mem, 3));
+  const double nsyn = static_cast<double>(std::max<std::uint64_t>(1, global_synapses_));
+  h5::attr(f, "bytes_per_synapse", static_cast<double>(mem[0]) / nsyn);
+  h5::attr(f, "connectivity_bytes_per_synapse",
+           static_cast<double>(mem[0] + mem[1] + mem[2]) / nsyn);
+  h5::attr(f, "wall_build", r.wall_build);
+  h5::attr(f, "wall_run", r.wall_run);
+  h5::attr(f, "wall_per_simulated_second", r.t_end > 0 ? r.wall_run / (r.t_end * 1e-3) : 0.0);
+  {
+    h5::handle g = h5::create_group(f, "config");
+    if (cfg) {
+      h5::attr(g, "file", cfg->file_name());
+      h5::attr(g, "variant", cfg->variant());
+      std::string ov;
+      for (const auto& o : cfg->overrides()) ov += (ov.empty() ? "" : "\n") + o;
+      h5::attr(g, "overrides", ov);
+      h5::write_text(comm_, g, "resolved", cfg->resolved_text());
+      h5::write_text(comm_, g, "source", cfg->source_text());
+    }
+  }
+  {
+    h5::handle g = h5::create_group(f, "populations");
+    for (std::size_t p = 0; p < spec_.populations.size(); ++p) {
+      const auto& pop = spec_.populations[p];
+      h5::handle pg = h5::create_group(g, pop.name);
+      h5::attr(pg, "size", pop.size);
+      h5::attr(pg, "first_gid", static_cast<std::uint64_t>(pop.first_gid));
+      h5::attr(pg, "model", pop.model);
+      h5::attr(pg, "spikes", r.spikes[p]);
+      h5::attr(pg, "mean_rate", r.t_end > 0 ? static_cast<double>(r.spikes[p]) * 1000.0 /
+                                                   (static_cast<double>(pop.size) * r.t_end)
+                                             : 0.0);
+    }
+  }
+  {
+    h5::handle g = h5::create_group(f, "projections");
+    for (std::size_t i = 0; i < projections_.size(); ++i) {
+      const auto& pr = *projections_[i].spec;
+      std::uint64_t n = projections_[i].store.size();
+      comm_.allreduce_sum(std::span<std::uint64_t>(&n, 1));
+      h5::handle pg = h5::create_group(g, pr.name);
+      h5::attr(pg, "source", spec_.populations[pr.source].name);
+      h5::attr(pg, "target", spec_.populations[pr.target].name);
+      h5::attr(pg, "receptor", pr.receptor);
+      h5::attr(pg, "rule", std::string(to_string(pr.rule)));
+      h5::attr(pg, "synapses", n);
+    }
+  }
+  {
+    h5::handle g = h5::create_group(f, "timers");
+    h5::attr(g, "units", std::string("s"));
+    for (int p = 0; p < static_cast<int>(phase::count_); ++p) {
+      h5::write_per_rank(comm_, g, phase_name(static_cast<phase>(p)), timers_.get(static_cast<phase>(p)));
+    }
+  }
+  {
+    h5::handle g = h5::create_group(f, "ranks");
+    std::uint64_t neurons = 0;
+    for (const auto& v : gids_) neurons += v.size();
+    h5::write_per_rank(comm_, g, "neurons", static_cast<double>(neurons));
+    h5::write_per_rank(comm_, g, "synapses", static_cast<double>(local_synapses()));
+    h5::write_per_rank(comm_, g, "spikes_sent", static_cast<double>(exchange_->messages_sent()));
+    h5::write_per_rank(comm_, g, "bytes_sent", static_cast<double>(exchange_->bytes_sent()));
+    h5::write_per_rank(comm_, g, "peak_rss_bytes", static_cast<double>(peak_rss_bytes()));
+  }
+}
+
+}  // namespace balnet
