@@ -5,8 +5,43 @@
 
 #include "balnet/core/distributions.hpp"
 #include "balnet/core/rng.hpp"
+#include "balnet/io/config.hpp"
+#include "balnet/network/partition.hpp"
 
 namespace balnet {
+
+std::shared_ptr<input_spec> read_poisson_input(section_reader& s, const network_spec& net) {
+  auto in = std::make_shared<poisson_input_spec>();
+  in->receptor = s.text("receptor");
+  for (const auto& t : s.list("target")) {
+    const int i = net.population_index(t);
+    if (i < 0) s.fail("target", "no population named '" + t + "'");
+    const auto& pop = net.populations[static_cast<std::size_t>(i)];
+    const int r = pop.receptor_index(in->receptor);
+    if (r < 0) {
+      s.fail("receptor", "population '" + t + "' has no receptor '" + in->receptor + "'");
+    }
+    in->targets.push_back(static_cast<std::size_t>(i));
+    in->receptor_indices.push_back(static_cast<std::size_t>(r));
+  }
+  const auto n = s.count("sources", 1);
+  if (n < 1) s.fail("sources", "must be a whole number >= 1");
+  in->sources = static_cast<std::uint64_t>(n);
+  if (!s.has("rate")) s.fail("rate", "missing key rate (Hz per source)");
+  in->rate = s.non_negative("rate", 0.0);
+  in->weight = s.number("weight");
+  return in;
+}
+
+std::unique_ptr<input_driver> make_poisson_input(const input_spec& spec, const input_context& ctx) {
+  const auto& ps = static_cast<const poisson_input_spec&>(spec);
+  std::vector<poisson_input::target> targets;
+  for (std::size_t k = 0; k < ps.targets.size(); ++k) {
+    targets.push_back({ctx.groups[ps.targets[k]], ps.receptor_indices[k], ctx.gids[ps.targets[k]]});
+  }
+  return std::make_unique<poisson_input>(ps, std::move(targets), ctx.net.run.dt, ctx.net.run.seed,
+                                         ctx.start);
+}
 
 poisson_input::poisson_input(const poisson_input_spec& spec, std::vector<target> targets,
                              double dt, std::uint64_t seed, step_t start)

@@ -16,10 +16,10 @@ namespace po = boost::program_options;
 
 namespace {
 
-// Section kinds whose sections carry a name: [population.E], [projection.EE], ...
-const std::set<std::string>& named_kinds() {
-  static const std::set<std::string> kinds = {"population", "projection", "input", "variant",
-                                              "stimulus",   "recorder",   "monitor"};
+// Section kinds without a name: [run], [params], ... Every other kind carries a name:
+// [population.E], [projection.EE], [input.drive], [unknownkind.X] (reported as unknown).
+const std::set<std::string>& plain_kinds() {
+  static const std::set<std::string> kinds = {"run", "params", "record", "check"};
   return kinds;
 }
 
@@ -79,7 +79,7 @@ std::pair<std::string, std::string> config::split_key(const std::string& full_ke
   const auto d1 = full_key.find('.');
   if (d1 == std::string::npos) return {"", full_key};
   const std::string kind = full_key.substr(0, d1);
-  if (named_kinds().count(kind)) {
+  if (!plain_kinds().count(kind)) {
     const auto d2 = full_key.find('.', d1 + 1);
     if (d2 == std::string::npos) return {kind, full_key.substr(d1 + 1)};
     return {full_key.substr(0, d2), full_key.substr(d2 + 1)};
@@ -112,7 +112,8 @@ config config::parse(const std::string& text, const std::string& file_name) {
     const std::string& key = opt.string_key;
     const std::string value = opt.value.empty() ? "" : trim(opt.value.front());
     const auto it = lines.find(key);
-    const std::string origin = file_name + (it != lines.end() ? ":" + std::to_string(it->second) : "");
+    std::string origin = file_name;
+    if (it != lines.end()) origin.append(":").append(std::to_string(it->second));
     if (key.find('.') == std::string::npos) {
       throw config_error(origin + ": key '" + key +
                          "' stands outside any [section]; put it under [run], [population.NAME], ...");

@@ -8,17 +8,17 @@
 #include "balnet/core/error.hpp"
 #include "balnet/core/expression.hpp"
 #include "balnet/core/rng.hpp"
+#include "balnet/model/model_registry.hpp"
+#include "balnet/sim/recorder.hpp"
 
 namespace balnet {
 
 namespace {
 
-const std::vector<std::string> neuron_models = {"lif", "eif", "adex"};
-const std::vector<std::string> source_models = {"poisson"};
-
 void check_sections(const config& cfg) {
   static const std::set<std::string> plain = {"run", "params", "record", "check"};
-  static const std::set<std::string> named = {"population", "projection", "input", "variant"};
+  static const std::set<std::string> named = {"population", "projection", "input", "recorder",
+                                              "variant"};
   for (const auto& s : cfg.sections()) {
     const auto dot = s.find('.');
     const std::string kind = s.substr(0, dot);
@@ -32,7 +32,7 @@ void check_sections(const config& cfg) {
       const std::string where = keys.empty() ? cfg.file_name() : cfg.where(s + "." + keys.front());
       throw config_error(where + ": unknown section [" + s +
                          "] (known: [run], [params], [record], [check], [population.NAME], "
-                         "[projection.NAME], [input.NAME], [variant.NAME])");
+                         "[projection.NAME], [input.NAME], [recorder.NAME], [variant.NAME])");
     }
   }
 }
@@ -74,26 +74,24 @@ run_spec read_run(const config& cfg) {
   return r;
 }
 
-population_spec read_population(const config& cfg, const std::string& name, double dt) {
+population_spec read_population(const config& cfg, const std::string& name, const run_spec& run) {
   population_spec p;
   p.name = name;
   p.hash = name_hash24("population." + name);
   section_reader s(cfg, "population." + name);
-  const auto n = s.count("size");
-  if (n < 1) s.fail("size", "must be a whole number >= 1");
+  const double size = s.number("size");
+  if (!(size >= 1) || size != std::floor(size)) s.fail("size", "must be a whole number >= 1");
+  const auto n = static_cast<std::int64_t>(size);
   if (n > 4000000000LL) s.fail("size", "must be at most 4e9");
   p.size = static_cast<std::uint64_t>(n);
-  std::vector<std::string> models = neuron_models;
-  models.insert(models.end(), source_models.begin(), source_models.end());
-  p.model = s.choice("model", models);
-  if (p.model == "poisson") {
-    p.is_source = true;
-    p.rate = s.non_negative("rate", 0.0);
-    if (!s.has("rate")) s.fail("rate", "missing key rate (Hz) of the Poisson sources");
+  p.model = s.choice("model", model_names());
+  const model_entry& model = *find_model(p.model);
+  p.is_source = model.is_source;
+  p.params = model.read(s, p.model, run);
+  if (!model.has_receptors) {
     s.finish();
     return p;
   }
-  p.neuron = point_neuron_params::read(s, p.model, dt);
   // Receptors: keys receptor.<name>.<field>
   std::vector<std::string> names;
   for (const auto& k : cfg.keys(s.section())) {
@@ -194,38 +192,40 @@ projection_spec read_projection(const config& cfg, const network_spec& net,
   if (pr.delay.support_max() < 0 || (pr.delay.type == distribution::kind::uniform && pr.delay.a < 0)) {
     s.fail("delay", "delays must be >= 0 ms");
   }
-  if (pr.delay.support_max() / net.run.dt > 65535) {
+  if (std::isfinite(pr.delay.support_max()) && pr.delay.support_max() / net.run.dt > 65535) {
     s.fail("delay", "delays must be below 65535 steps of dt");
   }
   s.finish();
   return pr;
 }
 
-poisson_input_spec read_input(const config& cfg, const network_spec& net, const std::string& name) {
-  poisson_input_spec in;
-  in.name = name;
-  in.hash = name_hash24("input." + name);
+std::shared_ptr<const input_spec> read_input(const config& cfg, const network_spec& net,
+                                             const std::string& name) {
   section_reader s(cfg, "input." + name);
-  s.choice("type", {"poisson"});
-  in.receptor = s.text("receptor");
-  for (const auto& t : s.list("target")) {
-    const int i = net.population_index(t);
-    if (i < 0) s.fail("target", "no population named '" + t + "'");
-    const auto& pop = net.populations[static_cast<std::size_t>(i)];
-    if (pop.is_source) s.fail("target", "population '" + t + "' is a spike source");
-    const int r = pop.receptor_index(in.receptor);
-    if (r < 0) s.fail("receptor", "population '" + t + "' has no receptor '" + in.receptor + "'");
-    in.targets.push_back(static_cast<std::size_t>(i));
-    in.receptor_indices.push_back(static_cast<std::size_t>(r));
-  }
-  const auto n = s.count("sources", 1);
-  if (n < 1) s.fail("sources", "must be a whole number >= 1");
-  in.sources = static_cast<std::uint64_t>(n);
-  in.rate = s.non_negative("rate", 0.0);
-  if (!s.has("rate")) s.fail("rate", "missing key rate (Hz per source)");
-  in.weight = s.number("weight");
+  std::vector<std::string> types;
+  for (const auto& e : input_table()) types.push_back(e.type);
+  const std::string type = s.choice("type", types);
+  auto in = find_input(type)->read(s, net);
+  in->name = name;
+  in->type = type;
+  in->hash = name_hash24("input." + name);
   s.finish();
   return in;
+}
+
+std::shared_ptr<const recorder_spec> read_recorder(const config& cfg, const network_spec& net,
+                                                   const std::string& name) {
+  section_reader s(cfg, "recorder." + name);
+  std::vector<std::string> types;
+  for (const auto& e : recorder_table()) types.push_back(e.type);
+  if (types.empty()) s.fail("type", "this build of balnet has no recorder types");
+  const std::string type = s.choice("type", types);
+  auto r = find_recorder(type)->read(s, net);
+  r->name = name;
+  r->type = type;
+  r->hash = name_hash24("recorder." + name);
+  s.finish();
+  return r;
 }
 
 void read_record_and_check(const config& cfg, network_spec& net) {
@@ -282,7 +282,7 @@ network_spec read_network_spec(const config& cfg) {
   std::uint64_t next_gid = 0;
   std::set<std::uint32_t> hashes;
   for (const auto& name : pops) {
-    auto p = read_population(cfg, name, net.run.dt);
+    auto p = read_population(cfg, name, net.run);
     p.first_gid = static_cast<gid_t>(next_gid);
     next_gid += p.size;
     if (next_gid > 4000000000ULL) {
@@ -303,10 +303,17 @@ network_spec read_network_spec(const config& cfg) {
   }
   for (const auto& name : cfg.names("input")) {
     auto in = read_input(cfg, net, name);
-    if (!hashes.insert(in.hash).second) {
+    if (!hashes.insert(in->hash).second) {
       throw config_error(cfg.file_name() + ": input name '" + name + "' collides with another name; rename it");
     }
     net.inputs.push_back(std::move(in));
+  }
+  for (const auto& name : cfg.names("recorder")) {
+    auto r = read_recorder(cfg, net, name);
+    if (!hashes.insert(r->hash).second) {
+      throw config_error(cfg.file_name() + ": recorder name '" + name + "' collides with another name; rename it");
+    }
+    net.recorders.push_back(std::move(r));
   }
   read_record_and_check(cfg, net);
   return net;

@@ -80,6 +80,7 @@ point_neuron_group::point_neuron_group(const point_neuron_params& p,
     if (r.kind == receptor_kind::conductance) has_conductance_ = true;
   }
   drive_I_.resize(n);
+  current_.assign(n, 0.0);
   drive_G_.resize(has_conductance_ ? n : 0);
   drive_V_.resize(has_delta_ ? n : 0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -137,7 +138,11 @@ void point_neuron_group::integrate() {
 void point_neuron_group::update(step_t, std::vector<index_t>& spiked) {
   const std::size_t n = V_.size();
   double* __restrict I = drive_I_.data();
-  for (std::size_t i = 0; i < n; ++i) I[i] = p_.I_e;
+  double* __restrict ext = current_.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    I[i] = p_.I_e + ext[i];
+    ext[i] = 0.0;
+  }
   if (has_conductance_) std::fill(drive_G_.begin(), drive_G_.end(), 0.0);
   if (has_delta_) std::fill(drive_V_.begin(), drive_V_.end(), 0.0);
   for (std::size_t r = 0; r < receptors_.size(); ++r) {

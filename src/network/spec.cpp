@@ -41,6 +41,13 @@ double projection_spec::expected_synapses(const std::vector<population_spec>& po
   return 0;
 }
 
+std::string poisson_input_spec::describe(const network_spec& net) const {
+  std::string s = std::to_string(sources) + " independent Poisson sources x " + std::to_string(rate) +
+                  " Hz, weight " + std::to_string(weight) + " on receptor " + receptor + " of";
+  for (auto t : targets) s += " " + net.populations[t].name;
+  return s;
+}
+
 step_t run_spec::steps() const { return static_cast<step_t>(std::llround(t_stop / dt)); }
 
 std::uint64_t network_spec::total_neurons() const {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "balnet/network/partition.hpp"
+#include "balnet/sim/recorder.hpp"
 
 namespace balnet {
 
@@ -48,7 +49,7 @@ void print_plan(std::ostream& os, const config& cfg, const network_spec& net, in
   for (const auto& p : net.populations) {
     os << std::left << std::setw(14) << p.name << std::setw(9) << p.model << std::right
        << std::setw(12) << group_digits(static_cast<double>(p.size)) << "  ";
-    if (p.is_source) os << "(spike source, " << p.rate << " Hz)";
+    if (p.is_source) os << "(spike source)";
     for (const auto& r : p.receptors) {
       os << r.name << " (" << to_string(r.kind);
       if (r.kind != receptor_kind::delta) os << ", tau " << r.tau << " ms";
@@ -70,12 +71,8 @@ void print_plan(std::ostream& os, const config& cfg, const network_spec& net, in
     if (pr.weight_scale != 1.0) os << " x " << pr.weight_scale;
     os << ", " << pr.delay.describe() << " ms\n";
   }
-  for (const auto& in : net.inputs) {
-    os << "input " << in.name << ": " << in.sources << " Poisson sources x " << in.rate
-       << " Hz, weight " << in.weight << " on receptor " << in.receptor << " of";
-    for (auto t : in.targets) os << " " << net.populations[t].name;
-    os << "\n";
-  }
+  for (const auto& in : net.inputs) os << "input " << in->name << ": " << in->describe(net) << "\n";
+  for (const auto& r : net.recorders) os << "recorder " << r->name << ": " << r->type << "\n";
   os << "total: " << group_digits(static_cast<double>(net.total_neurons())) << " neurons, "
      << group_digits(total) << " synapses (expected)\n\n";
   // Per-rank estimates.

@@ -10,8 +10,7 @@
 #include "balnet/io/config.hpp"
 #include "balnet/io/h5.hpp"
 #include "balnet/io/output_file.hpp"
-#include "balnet/model/point_neuron.hpp"
-#include "balnet/model/poisson_source.hpp"
+#include "balnet/model/model_registry.hpp"
 #include "balnet/network/connectivity.hpp"
 #include "balnet/sim/resources.hpp"
 
@@ -48,13 +47,7 @@ void simulation::build() {
   // Neurons.
   for (const auto& pop : spec_.populations) {
     gids_.push_back(part_.local_gids(pop));
-    if (pop.is_source) {
-      groups_.push_back(std::make_unique<poisson_source_group>(pop.rate, gids_.back(), run.dt,
-                                                               run.seed, pop.hash, 0));
-    } else {
-      groups_.push_back(std::make_unique<point_neuron_group>(pop.neuron, pop.receptors, gids_.back(),
-                                                             run.dt, run.seed, pop.hash));
-    }
+    groups_.push_back(find_model(pop.model)->create(pop, gids_.back(), run));
   }
   // Synapses: each rank generates the incoming synapses of its own neurons.
   by_source_.resize(spec_.populations.size());
@@ -101,12 +94,10 @@ void simulation::build() {
     routing_bytes_ = routing_.memory_bytes();
   }
   // Inputs.
-  for (const auto& in : spec_.inputs) {
-    std::vector<poisson_input::target> targets;
-    for (std::size_t k = 0; k < in.targets.size(); ++k) {
-      targets.push_back({groups_[in.targets[k]].get(), in.receptor_indices[k], gids_[in.targets[k]]});
-    }
-    inputs_.emplace_back(in, std::move(targets), run.dt, run.seed, 0);
+  {
+    input_context ctx{spec_, part_, {}, gids_, 0};
+    for (auto& g : groups_) ctx.groups.push_back(g.get());
+    for (const auto& in : spec_.inputs) inputs_.push_back(find_input(in->type)->create(*in, ctx));
   }
   buckets_.resize(static_cast<std::size_t>(max_delay_) + 1);
   exchange_ = std::make_unique<spike_exchange>(comm_);
@@ -155,12 +146,12 @@ void simulation::schedule(step_t interval_start, const std::vector<spike_msg>& m
 }
 
 void simulation::step(step_t t, step_t interval_start, spike_recorder* spikes,
-                      rate_recorder* rates) {
+                      rate_recorder* rates, std::vector<std::pair<step_t, gid_t>>* capture) {
   double t0 = timers::now();
   deliver(t);
   double t1 = timers::now();
   timers_.add(phase::deliver, t1 - t0);
-  for (auto& in : inputs_) in.apply(t);
+  for (auto& in : inputs_) in->apply(t);
   const auto lag = static_cast<std::uint32_t>(t - interval_start);
   for (std::size_t p = 0; p < groups_.size(); ++p) {
     spiked_.clear();
@@ -174,11 +165,17 @@ void simulation::step(step_t t, step_t interval_start, spike_recorder* spikes,
         exchange_->outbox(*d).push_back({g, lag});
       }
       if (rec) spikes->record(t, g);
+      if (capture) capture->emplace_back(t, g);
     }
     if (rates) rates->add(t, p, spiked_.size());
     sync_counts_[p] += spiked_.size();
   }
-  timers_.add(phase::update, timers::now() - t1);
+  const double t2 = timers::now();
+  timers_.add(phase::update, t2 - t1);
+  if (!recorders_.empty()) {
+    for (auto& r : recorders_) r->sample(t);
+    timers_.add(phase::write, timers::now() - t2);
+  }
 }
 
 namespace {
@@ -207,6 +204,9 @@ run_result simulation::run(output_file* out, const config* cfg, const run_option
     scoped_timer w(timers_, phase::write);
     spikes = std::make_unique<spike_recorder>(*out, spec_);
     rates = std::make_unique<rate_recorder>(*out, spec_, 0);
+    for (const auto& rs : spec_.recorders) {
+      recorders_.push_back(find_recorder(rs->type)->create(*rs, *this, *out));
+    }
   }
   const std::size_t npop = spec_.populations.size();
   r.spikes.assign(npop, 0);
@@ -220,7 +220,7 @@ run_result simulation::run(output_file* out, const config* cfg, const run_option
   int syncs_since_flush = 0;
   while (t < t_end) {
     const step_t iv_end = std::min(t + D, t_end);
-    for (step_t s = t; s < iv_end; ++s) step(s, t, spikes.get(), rates.get());
+    for (step_t s = t; s < iv_end; ++s) step(s, t, spikes.get(), rates.get(), opt.capture);
     {
       const double e0 = timers::now();
       const double w0 = exchange_->wait_seconds();
@@ -297,6 +297,7 @@ run_result simulation::run(output_file* out, const config* cfg, const run_option
       scoped_timer w(timers_, phase::write);
       spikes->flush(t);
       rates->flush(t);
+      for (auto& rc : recorders_) rc->flush(t);
       syncs_since_flush = 0;
     }
     if (rates) rates->reserve_until(next_sync);

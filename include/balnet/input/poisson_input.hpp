@@ -5,16 +5,24 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "balnet/core/rng.hpp"
 #include "balnet/core/types.hpp"
+#include "balnet/input/input_driver.hpp"
 #include "balnet/model/neuron_group.hpp"
 #include "balnet/network/spec.hpp"
 
 namespace balnet {
 
-class poisson_input {
+class section_reader;
+
+// Reads an [input.NAME] section with type = poisson.
+std::shared_ptr<input_spec> read_poisson_input(section_reader& s, const network_spec& net);
+std::unique_ptr<input_driver> make_poisson_input(const input_spec& spec, const input_context& ctx);
+
+class poisson_input final : public input_driver {
  public:
   struct target {
     neuron_group* group;
@@ -26,7 +34,7 @@ class poisson_input {
                 std::uint64_t seed, step_t start);
 
   // Adds this step's events to the receptor accumulators.
-  void apply(step_t t);
+  void apply(step_t t) override;
 
   const poisson_input_spec& spec() const { return spec_; }
 

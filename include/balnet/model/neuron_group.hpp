@@ -22,6 +22,9 @@ class neuron_group {
   // update() consumes and zeroes them.
   virtual std::size_t receptor_count() const = 0;
   virtual double* receptor_input(std::size_t receptor) = 0;
+  // External current accumulator (pA), added to the membrane current for one step and
+  // zeroed by update(); nullptr for models without a membrane (spike sources).
+  virtual double* current_input() = 0;
 
   // Advances every local neuron by one step and appends the local indices of the neurons
   // that spiked, in increasing order. `t` is the step being computed.

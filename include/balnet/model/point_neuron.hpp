@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "balnet/core/distribution.hpp"
+#include "balnet/model/model_registry.hpp"
 #include "balnet/model/neuron_group.hpp"
 
 namespace balnet {
@@ -18,7 +19,7 @@ enum class integrator {
   exp_euler,  // exponential Euler: inputs frozen over the step, linear part solved exactly
 };
 
-struct point_neuron_params {
+struct point_neuron_params final : model_params {
   std::string model = "lif";  // lif, eif or adex
   double C = 250.0;           // pF
   double g_L = 10.0;          // nS
@@ -50,6 +51,7 @@ class point_neuron_group final : public neuron_group {
   std::size_t size() const override { return V_.size(); }
   std::size_t receptor_count() const override { return receptors_.size(); }
   double* receptor_input(std::size_t r) override { return input_[r].data(); }
+  double* current_input() override { return current_.data(); }
   void update(step_t t, std::vector<index_t>& spiked) override;
   std::vector<std::string> state_variables() const override;
   bool get_state(const std::string& variable, std::span<double> out) const override;
@@ -66,6 +68,7 @@ class point_neuron_group final : public neuron_group {
   std::vector<std::int32_t> refractory_;          // steps left
   std::vector<std::vector<double>> syn_;          // one state (I or g) per receptor
   std::vector<std::vector<double>> input_;        // accumulators per receptor
+  std::vector<double> current_;                   // external current accumulator (pA)
   std::vector<double> drive_I_, drive_G_, drive_V_;  // per-step scratch
   std::vector<double> jump_, decay_;              // per receptor
 

@@ -17,6 +17,7 @@ class poisson_source_group final : public neuron_group {
   std::size_t size() const override { return next_.size(); }
   std::size_t receptor_count() const override { return 0; }
   double* receptor_input(std::size_t) override { return nullptr; }
+  double* current_input() override { return nullptr; }
   void update(step_t t, std::vector<index_t>& spiked) override;
   std::vector<std::string> state_variables() const override { return {}; }
   bool get_state(const std::string&, std::span<double>) const override { return false; }

@@ -2,26 +2,27 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "balnet/core/distribution.hpp"
 #include "balnet/core/types.hpp"
-#include "balnet/model/point_neuron.hpp"
+#include "balnet/input/input_driver.hpp"
+#include "balnet/model/model_registry.hpp"
 #include "balnet/model/receptor.hpp"
 
 namespace balnet {
 
 struct population_spec {
   std::string name;
-  std::string model;            // lif, eif, adex (neurons) or poisson (spike source)
+  std::string model;            // a name from model_table(), e.g. lif, adex, poisson
   std::uint64_t size = 0;
   gid_t first_gid = 0;          // gids [first_gid, first_gid + size)
   std::uint32_t hash = 0;       // stream object id
   bool is_source = false;
-  point_neuron_params neuron;   // neurons only
+  std::shared_ptr<const model_params> params;  // the model's own parameters
   std::vector<receptor_spec> receptors;
-  double rate = 0.0;            // Hz, poisson sources only
 
   // Index of the receptor called `name`, or -1.
   int receptor_index(const std::string& name) const;
@@ -51,15 +52,14 @@ struct projection_spec {
   double expected_synapses(const std::vector<population_spec>& pops) const;
 };
 
-struct poisson_input_spec {
-  std::string name;
-  std::uint32_t hash = 0;
+struct poisson_input_spec final : input_spec {
   std::vector<std::size_t> targets;           // population indices
   std::vector<std::size_t> receptor_indices;  // one per target
   std::string receptor;
   std::uint64_t sources = 1;  // independent sources per neuron
   double rate = 0.0;          // Hz per source
   double weight = 0.0;        // per source spike
+  std::string describe(const network_spec& net) const override;
 };
 
 struct run_spec {
@@ -82,10 +82,13 @@ struct run_spec {
   step_t steps() const;
 };
 
+struct recorder_spec;
+
 struct network_spec {
   std::vector<population_spec> populations;
   std::vector<projection_spec> projections;
-  std::vector<poisson_input_spec> inputs;
+  std::vector<std::shared_ptr<const input_spec>> inputs;
+  std::vector<std::shared_ptr<const recorder_spec>> recorders;
   run_spec run;
 
   std::uint64_t total_neurons() const;

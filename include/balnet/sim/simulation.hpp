@@ -9,7 +9,8 @@
 
 #include "balnet/comm/communicator.hpp"
 #include "balnet/comm/spike_exchange.hpp"
-#include "balnet/input/poisson_input.hpp"
+#include "balnet/input/input_driver.hpp"
+#include "balnet/sim/recorder.hpp"
 #include "balnet/model/neuron_group.hpp"
 #include "balnet/network/partition.hpp"
 #include "balnet/network/routing.hpp"
@@ -27,6 +28,8 @@ class rate_recorder;
 struct run_options {
   bool quiet = false;              // no progress lines
   std::string command_line;        // recorded in the output file
+  // If set, every local spike is appended here as (step, gid) (tests, in-process analysis).
+  std::vector<std::pair<step_t, gid_t>>* capture = nullptr;
 };
 
 struct run_result {
@@ -79,7 +82,8 @@ class simulation {
   std::vector<std::vector<gid_t>> gids_;
   std::vector<projection_state> projections_;
   std::vector<std::vector<std::uint32_t>> by_source_;  // projections per source population
-  std::vector<poisson_input> inputs_;
+  std::vector<std::unique_ptr<input_driver>> inputs_;
+  std::vector<std::unique_ptr<recorder>> recorders_;
   routing_table routing_;
   std::unique_ptr<spike_exchange> exchange_;
   std::vector<std::vector<arrival>> buckets_;  // ring over arrival steps
@@ -91,7 +95,8 @@ class simulation {
 
   void deliver(step_t t);
   void schedule(step_t interval_start, const std::vector<spike_msg>& msgs);
-  void step(step_t t, step_t interval_start, spike_recorder* spikes, rate_recorder* rates);
+  void step(step_t t, step_t interval_start, spike_recorder* spikes, rate_recorder* rates,
+            std::vector<std::pair<step_t, gid_t>>* capture);
   int population_of(gid_t g) const;
   void write_metadata(output_file& out, const config* cfg, const run_options& opt,
                       const run_result& r);

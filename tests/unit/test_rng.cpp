@@ -1,0 +1,101 @@
+// Philox known answers, stream independence and determinism of keyed draws.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+#include "balnet/core/fast_math.hpp"
+#include "balnet/core/rng.hpp"
+
+using namespace balnet;
+
+TEST(philox, known_answer_vectors_of_random123) {
+  // Random123's tests/kat_vectors, philox4x32 with 10 rounds.
+  EXPECT_EQ(philox4x32_10({0, 0, 0, 0}, {0, 0}),
+            (philox_counter{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}));
+  EXPECT_EQ(philox4x32_10({0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, {0xffffffff, 0xffffffff}),
+            (philox_counter{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}));
+  EXPECT_EQ(philox4x32_10({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, {0xa4093822, 0x299f31d0}),
+            (philox_counter{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}));
+}
+
+TEST(random_stream, same_coordinates_same_numbers) {
+  random_stream a(42, rng_domain::weight, 7, 1234);
+  random_stream b(42, rng_domain::weight, 7, 1234);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(a.next_u32(), b.next_u32());
+}
+
+TEST(random_stream, resuming_from_a_position_continues_the_stream) {
+  random_stream a(9, rng_domain::poisson_input, 3, 77);
+  for (int i = 0; i < 13; ++i) a.uniform();
+  random_stream b(9, rng_domain::poisson_input, 3, 77, a.position());
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(a.next_u32(), b.next_u32());
+}
+
+TEST(random_stream, every_coordinate_changes_the_numbers) {
+  const std::uint32_t base = random_stream(1, rng_domain::weight, 5, 10).next_u32();
+  EXPECT_NE(base, random_stream(2, rng_domain::weight, 5, 10).next_u32());
+  EXPECT_NE(base, random_stream(1, rng_domain::delay, 5, 10).next_u32());
+  EXPECT_NE(base, random_stream(1, rng_domain::weight, 6, 10).next_u32());
+  EXPECT_NE(base, random_stream(1, rng_domain::weight, 5, 11).next_u32());
+  // the high half of a 64-bit seed matters too
+  EXPECT_NE(base, random_stream(1 + (std::uint64_t{1} << 40), rng_domain::weight, 5, 10).next_u32());
+}
+
+TEST(random_stream, uniform_is_in_range_with_the_right_moments) {
+  random_stream rs(3, rng_domain::sample, 1, 1);
+  const int n = 200000;
+  double s = 0, s2 = 0;
+  for (int i = 0; i < n; ++i) {
+    const double u = rs.uniform();
+    ASSERT_GE(u, 0.0);
+    ASSERT_LT(u, 1.0);
+    s += u;
+    s2 += u * u;
+  }
+  EXPECT_NEAR(s / n, 0.5, 0.003);
+  EXPECT_NEAR(s2 / n - (s / n) * (s / n), 1.0 / 12, 0.001);
+}
+
+TEST(random_stream, below_is_unbiased_over_a_small_range) {
+  random_stream rs(4, rng_domain::sample, 2, 2);
+  int counts[7] = {};
+  const int n = 70000;
+  for (int i = 0; i < n; ++i) ++counts[rs.below(7)];
+  for (int c : counts) EXPECT_NEAR(c, n / 7.0, 5 * std::sqrt(n / 7.0));
+}
+
+TEST(random_stream, normal_has_unit_moments) {
+  random_stream rs(5, rng_domain::sample, 3, 3);
+  const int n = 200000;
+  double s = 0, s2 = 0, s4 = 0;
+  for (int i = 0; i < n; ++i) {
+    const double z = rs.normal();
+    s += z;
+    s2 += z * z;
+    s4 += z * z * z * z;
+  }
+  EXPECT_NEAR(s / n, 0.0, 0.01);
+  EXPECT_NEAR(s2 / n, 1.0, 0.01);
+  EXPECT_NEAR(s4 / n, 3.0, 0.06);
+}
+
+TEST(name_hash24, fits_in_24_bits_and_separates_names) {
+  std::set<std::uint32_t> seen;
+  for (const char* n : {"population.E", "population.I", "projection.EE", "projection.EI",
+                        "projection.IE", "projection.II", "input.background"}) {
+    const auto h = name_hash24(n);
+    EXPECT_LT(h, 1u << 24);
+    EXPECT_TRUE(seen.insert(h).second) << n;
+  }
+}
+
+TEST(exp_det, matches_the_library_exp_to_two_ulp) {
+  for (double x = -700; x < 700; x += 0.0137) {
+    const double ref = std::exp(x);
+    EXPECT_LE(std::fabs(exp_det(x) - ref), 2.5e-16 * ref) << x;
+  }
+  EXPECT_EQ(exp_det(0.0), 1.0);
+  EXPECT_GT(exp_det(1000.0), 1e307);  // clamped, finite
+  EXPECT_GE(exp_det(-1000.0), 0.0);
+}

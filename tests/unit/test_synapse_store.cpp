@@ -1,0 +1,33 @@
+// The CSR synapse store: rows by presynaptic neuron, segments by delay, stable order.
+#include <gtest/gtest.h>
+
+#include "balnet/network/synapse_store.hpp"
+
+using namespace balnet;
+
+TEST(synapse_store, rows_and_delay_segments) {
+  std::vector<raw_synapse> s = {
+      {2, 0, 1.0f, 3}, {0, 1, 2.0f, 1}, {2, 1, 3.0f, 1}, {2, 2, 4.0f, 3}, {0, 0, 5.0f, 1}, {2, 3, 6.0f, 2},
+  };
+  synapse_store st(4, std::move(s));
+  ASSERT_EQ(st.size(), 6u);
+  EXPECT_EQ(st.min_delay(), 1);
+  EXPECT_EQ(st.max_delay(), 3);
+  // row 0: one segment (delay 1) with targets 1, 0 in generation order
+  ASSERT_EQ(st.seg_end(0) - st.seg_begin(0), 1u);
+  auto s0 = st.seg_begin(0);
+  EXPECT_EQ(st.delay(s0), 1);
+  EXPECT_EQ(st.targets()[st.syn_begin(s0)], 1u);
+  EXPECT_EQ(st.targets()[st.syn_begin(s0) + 1], 0u);
+  // rows 1 and 3 are empty
+  EXPECT_EQ(st.seg_begin(1), st.seg_end(1));
+  EXPECT_EQ(st.seg_begin(3), st.seg_end(3));
+  // row 2: delays 1, 2, 3 -> three segments, the delay-3 one keeps order 0 then 2
+  ASSERT_EQ(st.seg_end(2) - st.seg_begin(2), 3u);
+  const auto s3 = st.seg_begin(2) + 2;
+  EXPECT_EQ(st.delay(s3), 3);
+  EXPECT_EQ(st.syn_end(s3) - st.syn_begin(s3), 2u);
+  EXPECT_EQ(st.weights()[st.syn_begin(s3)], 1.0f);
+  EXPECT_EQ(st.weights()[st.syn_begin(s3) + 1], 4.0f);
+  EXPECT_EQ(st.synapse_bytes(), 6u * 8u);
+}
