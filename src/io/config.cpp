@@ -217,6 +217,13 @@ std::string config::where(const std::string& full_key) const {
   return e->origin + ", key " + full_key;
 }
 
+std::string config::describe(const std::string& full_key) const {
+  const auto* e = find(full_key);
+  if (!e) return where(full_key);
+  if (e->origin.rfind("--set", 0) == 0) return e->origin;
+  return e->origin + ", key " + full_key + " = " + e->value;
+}
+
 std::optional<double> config::param(const std::string& name) const {
   const auto cached = param_cache_.find(name);
   if (cached != param_cache_.end()) return cached->second;
@@ -248,7 +255,7 @@ double config::evaluate(const std::string& text, const std::string& full_key) co
   } catch (const config_error& e) {
     const std::string msg = e.what();
     if (msg.find(file_name_) != std::string::npos || msg.rfind("--set", 0) == 0) throw;
-    throw config_error(where(full_key) + " = " + text + ": " + msg);
+    throw config_error(describe(full_key) + ": " + msg);
   }
 }
 
@@ -283,7 +290,7 @@ bool section_reader::has(const std::string& key) { return get(key) != nullptr; }
 
 void section_reader::fail(const std::string& key, const std::string& what) const {
   const auto* e = cfg_.find(full(key));
-  if (e) throw config_error(cfg_.where(full(key)) + " = " + e->value + ": " + what);
+  if (e) throw config_error(cfg_.describe(full(key)) + ": " + what);
   throw config_error(cfg_.file_name() + ", section [" + section_ + "]: " + what);
 }
 

@@ -43,8 +43,11 @@ class config {
   const entry* find(const std::string& full_key) const;
   bool has(const std::string& full_key) const { return find(full_key) != nullptr; }
 
-  // Where a key came from, for messages: "quickstart.ini, key population.E.size".
+  // Where a key came from, for messages: "quickstart.ini:12, key population.E.size".
   std::string where(const std::string& full_key) const;
+  // The key and its value as the user wrote it: "quickstart.ini:12, key population.E.size
+  // = -5" or "--set population.E.size=-5".
+  std::string describe(const std::string& full_key) const;
 
   // Value of a [params] variable, evaluated (params may use earlier params).
   std::optional<double> param(const std::string& name) const;
