@@ -19,6 +19,7 @@
 #include "balnet/io/spec_reader.hpp"
 #include "balnet/sim/plan.hpp"
 #include "balnet/sim/simulation.hpp"
+#include "balnet/theory/theory_command.hpp"
 
 namespace po = boost::program_options;
 using namespace balnet;
@@ -28,6 +29,7 @@ namespace {
 const char* usage_text =
     "usage: balnet run CONFIG [--set SECTION.KEY=VALUE ...] [--output FILE] [--seed N] [--quiet]\n"
     "       balnet check CONFIG [-n RANKS] [--set SECTION.KEY=VALUE ...]\n"
+    "       balnet theory CONFIG|RUN.h5 [--set ...] [--burn-in MS] [--json]\n"
     "       balnet --help | --version\n";
 
 const char* help_text =
@@ -41,6 +43,8 @@ const char* help_text =
     "                 same, bit for bit, at any number of ranks.\n"
     "  check CONFIG   validate CONFIG and print what it builds: neurons and synapses per\n"
     "                 population and projection, synapses and memory per rank.\n"
+    "  theory CONFIG  balanced-state rates r = -W^-1 h and plasticity fixed points; given a\n"
+    "                 run file, beside its simulated rates (balnet theory --help).\n"
     "\n"
     "Options:\n"
     "  --set S.K=V    override config key K of section S (repeatable), e.g.\n"
@@ -54,7 +58,8 @@ const char* help_text =
     "\n"
     "Exit codes: 0 done, 1 internal error, 2 bad command line or config, 3 file error,\n"
     "4 stopped by the rate checker (the file holds the run up to the stop).\n"
-    "Documentation: README.md, docs/config.md (every key), docs/output.md (file layout).\n";
+    "Documentation: README.md, docs/config.md (every key), docs/output.md (file layout),\n"
+    "docs/analysis.md (theory, the report tool and the Python reader).\n";
 
 struct cli {
   std::string command;
@@ -76,7 +81,7 @@ cli parse_cli(int argc, char** argv) {
     return c;
   }
   if (c.command != "run" && c.command != "check") {
-    throw config_error("unknown command '" + c.command + "' (commands: run, check; see balnet --help)");
+    throw config_error("unknown command '" + c.command + "' (commands: run, check, theory; see balnet --help)");
   }
   po::options_description opts;
   opts.add_options()("config", po::value<std::string>(), "")(
@@ -282,6 +287,8 @@ int run_command(communicator& comm, const cli& c) {
 int main(int argc, char** argv) {
   boost::mpi::environment env(argc, argv, false);
   mpi_communicator comm{boost::mpi::communicator()};
+  // The theory command is pure numerics on every rank (no collectives); rank 0 prints.
+  if (argc >= 2 && std::string(argv[1]) == "theory") return theory::theory_main(argc, argv, comm.rank());
   cli c;
   std::exception_ptr err;
   try {

@@ -267,6 +267,7 @@ std::string read_text(hid_t loc, const std::string& name) {
   std::string out(n, '\0');
   handle mtype(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(mtype, n);
+  H5Tset_cset(mtype, H5Tget_cset(type));  // balnet writes UTF-8; HDF5 does not convert charsets
   check(H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "reading " + name);
   while (!out.empty() && out.back() == '\0') out.pop_back();
   return out;
