@@ -205,15 +205,29 @@ def average_over_pairs(M, groups):
     return out
 
 
+def _group_chunks(group):
+    """(chunks, n) of a group given as (times, ids, n) or (callable returning an iterable of
+    (times, ids) chunks, n)."""
+    if len(group) == 3:
+        times, ids, n = group
+        return (lambda: iter([(times, ids)])), n
+    factory, n = group
+    return factory, n
+
+
 def pair_averages(groups, t0, t1, window=250.0):
     """Exactly average_over_pairs(spike_count_cov(...)) and average_over_pairs(cov2corr(...))
     over every neuron of every group, without forming the n x n matrices.
 
-    `groups` is a list of (times, ids, n), one per population. Uses
+    `groups` is a list of (times, ids, n), one per population; for runs too long to hold in
+    memory, (factory, n) where factory() returns an iterable of (times, ids) chunks in time
+    order whose boundaries fall on window boundaries (Run.iter_spikes with a chunk that is a
+    multiple of the window). Uses
         sum_{i,j in a} C_ij = Var(sum_i X_i)           (X_i: counts of neuron i per window)
         sum_{i,j in a} R_ij = Var(sum_i X_i / sd_i)    (over the non-silent neurons)
     so the mean over distinct pairs is (Var(sum) - sum of variances) / (n (n - 1)); between
-    groups it is the covariance of the group sums / (n_a n_b). Cost O(spikes) per pass.
+    groups it is the covariance of the group sums / (n_a n_b). Two passes, O(spikes) each,
+    O(neurons + windows) memory.
 
     Returns dict with "cov" and "corr" (K x K), per-group "mean" and "var" of the counts
     (ddof=1), "silent" (neurons with zero count variance, excluded from "corr"), "windows".
@@ -222,12 +236,23 @@ def pair_averages(groups, t0, t1, window=250.0):
     if nw < 2:
         raise ValueError("pair averages need at least two windows of %g ms in [%g, %g)" % (window, t0, t1))
     K = len(groups)
+    srcs = [_group_chunks(g) for g in groups]
     means, variances, sds = [], [], []
-    for times, ids, n in groups:  # pass 1: per-neuron mean and variance of the counts
+    for factory, n in srcs:  # pass 1: per-neuron mean and variance of the counts
         s1, s2 = np.zeros(n), np.zeros(n)
-        for _, c in _count_chunks(times, ids, n, t0, nw, window):
-            s1 += c.sum(axis=1)
-            s2 += (c * c).sum(axis=1)
+        last = -1
+        for times, ids in factory():
+            k = _bin_index(times, t0, window)
+            k = k[(k >= 0) & (k < nw)]
+            if k.size == 0:
+                continue
+            lo, hi = int(k.min()), int(k.max()) + 1
+            if lo <= last:
+                raise ValueError("spike chunks must start and end on window boundaries (window %g ms)" % window)
+            last = hi - 1
+            for _, c in _count_chunks(times, ids, n, t0 + lo * window, hi - lo, window):
+                s1 += c.sum(axis=1)
+                s2 += (c * c).sum(axis=1)
         mean = s1 / nw
         var = np.maximum((s2 - s1 * s1 / nw) / (nw - 1), 0.0)
         means.append(mean)
@@ -236,19 +261,20 @@ def pair_averages(groups, t0, t1, window=250.0):
     # pass 2: per window, the group sum of counts and of counts / sd (non-silent neurons)
     S = np.zeros((K, nw))
     Z = np.zeros((K, nw))
-    for a, (times, ids, n) in enumerate(groups):
-        ids = np.asarray(ids, np.int64)
-        k = _bin_index(times, t0, window)
-        ok = (k >= 0) & (k < nw)
-        k, i = k[ok], ids[ok]
-        S[a] = np.bincount(k, minlength=nw)[:nw]
+    for a, (factory, n) in enumerate(srcs):
         inv = np.where(sds[a] > 0, 1.0 / np.where(sds[a] > 0, sds[a], 1.0), 0.0)
-        Z[a] = np.bincount(k, inv[i], minlength=nw)[:nw]
-    covS = np.cov(S) if K > 1 else np.array([[np.var(S[0], ddof=1)]])
-    covZ = np.cov(Z) if K > 1 else np.array([[np.var(Z[0], ddof=1)]])
+        for times, ids in factory():
+            ids = np.asarray(ids, np.int64)
+            k = _bin_index(times, t0, window)
+            ok = (k >= 0) & (k < nw)
+            k, i = k[ok], ids[ok]
+            S[a] += np.bincount(k, minlength=nw)[:nw]
+            Z[a] += np.bincount(k, inv[i], minlength=nw)[:nw]
+    covS = np.atleast_2d(np.cov(S))
+    covZ = np.atleast_2d(np.cov(Z))
     cov = np.full((K, K), np.nan)
     corr = np.full((K, K), np.nan)
-    n_all = [g[2] for g in groups]
+    n_all = [n for _, n in srcs]
     n_live = [int(np.count_nonzero(sd > 0)) for sd in sds]
     for a in range(K):
         for b in range(K):

@@ -101,7 +101,7 @@ def evaluate(text, names=None):
     """Evaluates a balnet expression (+ - * / ^ ** parentheses, sqrt exp log log10 abs floor
     ceil round min max pow, pi). `names` maps variable names to numbers or numpy arrays (so
     an expression of t can be evaluated on a time grid). Raises ValueError."""
-    names = names or {}
+    names = {} if names is None else names
     src = text.strip().replace("^", "**")
     try:
         tree = ast.parse(src, mode="eval")

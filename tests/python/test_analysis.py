@@ -164,6 +164,19 @@ class Covariance(unittest.TestCase):
                                    rtol=1e-9, atol=1e-12)
         self.assertEqual(fast["silent"], [1, 0])
         self.assertEqual(fast["windows"], 200)
+        # the same from window-aligned chunks of 10 s (runs too long for memory)
+        def chunked(t, i):
+            def factory():
+                for c0 in np.arange(0.0, 60000.0, 10000.0):
+                    m = (t >= c0) & (t < c0 + 10000.0)
+                    yield t[m], i[m]
+            return factory
+        streamed = ba.pair_averages([(chunked(*self.E[:2]), 30), (chunked(*self.I[:2]), 12)],
+                                    10000.0, 60000.0, 250.0)
+        np.testing.assert_allclose(streamed["corr"], fast["corr"], rtol=1e-12)
+        np.testing.assert_allclose(streamed["cov"], fast["cov"], rtol=1e-12)
+        with self.assertRaises(ValueError):  # chunks that split a window
+            ba.pair_averages([(chunked(self.E[0] + 100.0, self.E[1]), 30)], 10000.0, 60000.0, 300.0)
 
 
 class Synchrony(unittest.TestCase):
