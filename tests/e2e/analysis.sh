@@ -38,4 +38,23 @@ for k in ("raster", "rates", "distributions", "correlations"):
     assert any(f.endswith(k + ".png") for f in r["figures"]), k
 PY
 grep -q "balanced-state theory" report.txt || fail "report summary shows the theory"
+
+# Project 5's mean field on the RS-FS network with a constant drive (tiny grid: plumbing only)
+ZC="$BALNET_SOURCE/tests/validation/zerlaut_rsfs_constant.ini"
+BALNET="$BALNET" "$PY" "$BALNET_SOURCE/tools/balnet-meanfield" fit "$ZC" --rates RecExc=2:14:3 --rates RecInh=2:30:3 \
+  --cells 5 --t-stop 1000 --discard 200 --out tf.json > fit.txt 2>&1 || { fail "balnet-meanfield fit"; cat fit.txt >&2; }
+run 2 run "$ZC" -q --set run.t_stop=400 --output z.h5 > /dev/null 2> err.txt || { fail "rsfs run"; cat err.txt >&2; }
+"$PY" "$BALNET_SOURCE/tools/balnet-meanfield" run z.h5 --tf tf.json --burn-in 100 --out mf > mf.txt 2>&1 \
+  || { fail "balnet-meanfield run"; cat mf.txt >&2; }
+BALNET="$BALNET" "$PY" "$BALNET_SOURCE/tools/balnet-report" z.h5 --meanfield tf.json --out zrep -q > /dev/null 2>&1 \
+  || fail "balnet-report --meanfield"
+"$PY" - tf.json mf/meanfield.json zrep/report.json <<'PY' || fail "mean-field outputs"
+import json, sys
+tf, mf, rep = (json.load(open(p)) for p in sys.argv[1:])
+assert set(tf["populations"]) == {"RecExc", "RecInh"} and len(tf["populations"]["RecExc"]["P"]) == 10
+assert tf["populations"]["RecExc"]["inputs"]["RecInh"] == [2.0, 16.0, 30.0] * 3
+for p in ("RecExc", "RecInh"):
+    assert mf["populations"][p]["mean_network"] > 0
+    assert set(rep["meanfield"]["populations"][p]) >= {"rmse", "correlation", "mean_mf", "peak_network"}
+PY
 finish
