@@ -263,11 +263,20 @@ std::vector<std::uint64_t> read_u64(hid_t loc, const std::string& name) {
 std::string read_text(hid_t loc, const std::string& name) {
   handle d(check_id(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "opening " + name), H5Dclose);
   handle type(H5Dget_type(d), H5Tclose);
+  handle mtype(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_cset(mtype, H5Tget_cset(type));  // balnet writes UTF-8; HDF5 does not convert charsets
+  if (H5Tis_variable_str(type) > 0) {  // e.g. written by h5py from a Python string
+    H5Tset_size(mtype, H5T_VARIABLE);
+    char* text = nullptr;
+    check(H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), "reading " + name);
+    std::string out = text ? text : "";
+    handle space(H5Dget_space(d), H5Sclose);
+    H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, &text);
+    return out;
+  }
   const std::size_t n = H5Tget_size(type);
   std::string out(n, '\0');
-  handle mtype(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(mtype, n);
-  H5Tset_cset(mtype, H5Tget_cset(type));  // balnet writes UTF-8; HDF5 does not convert charsets
   check(H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "reading " + name);
   while (!out.empty() && out.back() == '\0') out.pop_back();
   return out;
