@@ -593,8 +593,11 @@ def main(argv=None):
                 print("%-10s mean %.3g Hz, peak %.3g Hz" % (p, d["mean_mf"], d["peak_mf"]))
         with open(os.path.join(out, "meanfield.json"), "w") as fh:
             json.dump(summary, fh, indent=1)
-        plot(arrays, os.path.join(out, "meanfield.png"))
-        print("wrote %s, %s" % (os.path.join(out, "meanfield.json"), os.path.join(out, "meanfield.png")))
+        try:
+            plot(arrays, os.path.join(out, "meanfield.png"))
+            print("wrote %s, %s" % (os.path.join(out, "meanfield.json"), os.path.join(out, "meanfield.png")))
+        except ImportError as e:
+            print("wrote %s (no figure: %s)" % (os.path.join(out, "meanfield.json"), e))
         return 0
     except (ValueError, RuntimeError, OSError, KeyError) as e:
         sys.stderr.write("balnet-meanfield: error: %s\n" % e)

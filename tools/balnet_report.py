@@ -616,7 +616,12 @@ def main(argv=None):
         return 2
     out = a.out or os.path.splitext(a.run)[0] + "_report"
     os.makedirs(out, exist_ok=True)
-    files = [] if a.no_figures else write_figures(res, out)
+    files = []
+    if not a.no_figures:
+        try:
+            files = write_figures(res, out)
+        except ImportError as e:
+            res["notes"].append("no figures: %s (Debian: apt-get install python3-matplotlib)" % e)
     res["figures"] = files
     with open(os.path.join(out, "report.json"), "w") as f:
         json.dump(_jsonable(res), f, indent=1)
