@@ -18,7 +18,8 @@ networks of conductance-based cells (docs/analysis.md).
 
 Only exponential conductance receptors enter the moments (the formalism's assumption);
 adaptation is included in the fitted F_p as its stationary effect (the single-cell runs are
-long compared with tau_w), not as a dynamical variable.
+long compared with tau_w), not as a dynamical variable; `fit --adaptation` instead fits F_p
+without adaptation and adds the mean adaptation current as a mean-field variable.
 """
 
 import argparse
@@ -47,9 +48,9 @@ SOURCE_MODELS = {"poisson", "correlated_poisson", "inhomogeneous_poisson", "spik
 # Cell presets of balnet's adex model (src/model/point_neuron.cpp, issue 4): only the
 # parameters the moments need. Keep in sync with the engine when presets change.
 PRESETS = {
-    "zerlaut_rs": {"C": 200.0, "g_L": 10.0, "E_L": -70.0},
-    "zerlaut_fs": {"C": 200.0, "g_L": 10.0, "E_L": -70.0},
-    "brette_gerstner_2005": {"C": 281.0, "g_L": 30.0, "E_L": -70.6},
+    "zerlaut_rs": {"C": 200.0, "g_L": 10.0, "E_L": -70.0, "a": 0.0, "b": 40.0, "tau_w": 500.0},
+    "zerlaut_fs": {"C": 200.0, "g_L": 10.0, "E_L": -70.0, "a": 0.0, "b": 0.0, "tau_w": 500.0},
+    "brette_gerstner_2005": {"C": 281.0, "g_L": 30.0, "E_L": -70.6, "a": 4.0, "b": 80.5, "tau_w": 144.0},
 }
 
 # Normalisation of the polynomial's variables (MODELS.md 5.7)
@@ -103,11 +104,17 @@ class Source:
 
 
 class Cell:
-    def __init__(self, name, C, g_L, E_L, I_e, section):
+    def __init__(self, name, C, g_L, E_L, I_e, section, a=0.0, b=0.0, tau_w=100.0):
         self.name, self.C, self.g_L, self.E_L, self.I_e, self.section = name, C, g_L, E_L, I_e, section
+        self.a, self.b, self.tau_w = a, b, tau_w
+
+    @property
+    def adapts(self):
+        return self.a != 0.0 or self.b != 0.0
 
     def to_dict(self):
-        return {"name": self.name, "C": self.C, "g_L": self.g_L, "E_L": self.E_L, "I_e": self.I_e}
+        return {"name": self.name, "C": self.C, "g_L": self.g_L, "E_L": self.E_L, "I_e": self.I_e,
+                "a": self.a, "b": self.b, "tau_w": self.tau_w}
 
 
 def _indegree(cfg, proj, n_pre, n_post, same):
@@ -144,7 +151,11 @@ def network_model(cfg):
             g_L = C / cfg.value(sec + ".tau_m")
         else:
             g_L = cfg.value(sec + ".g_L", preset.get("g_L", 10.0))
-        cells[p] = Cell(p, C, g_L, cfg.value(sec + ".E_L", preset.get("E_L", -70.0)), cfg.value(sec + ".I_e", 0.0), sec)
+        adex = model == "adex"
+        cells[p] = Cell(p, C, g_L, cfg.value(sec + ".E_L", preset.get("E_L", -70.0)), cfg.value(sec + ".I_e", 0.0), sec,
+                        a=cfg.value(sec + ".a", preset.get("a", 0.0)) if adex else 0.0,
+                        b=cfg.value(sec + ".b", preset.get("b", 0.0)) if adex else 0.0,
+                        tau_w=cfg.value(sec + ".tau_w", preset.get("tau_w", 100.0)) if adex else 100.0)
         sources[p] = []
 
     def receptor(pop, r):
@@ -193,13 +204,14 @@ def network_model(cfg):
 # Shot-noise moments and the transfer function
 
 
-def moments(cell, srcs, rates):
+def moments(cell, srcs, rates, w=0.0):
     """mu_V (mV), sigma_V (mV), tau_V (ms) of a cell receiving the sources at `rates` (Hz per
-    presynaptic neuron; arrays broadcast), MODELS.md 5.7."""
+    presynaptic neuron; arrays broadcast), MODELS.md 5.7; `w` is a mean adaptation current
+    (pA) subtracted from the bias (the mean field with adaptation)."""
     nus = [np.asarray(r, float) * s.K * 1e-3 for s, r in zip(srcs, rates)]  # events per ms
     muG = [nu * s.tau * s.Q for nu, s in zip(nus, srcs)]
     Gtot = cell.g_L + sum(muG)
-    muV = (cell.g_L * cell.E_L + sum(g * s.E for g, s in zip(muG, srcs)) + cell.I_e) / Gtot
+    muV = (cell.g_L * cell.E_L + sum(g * s.E for g, s in zip(muG, srcs)) + cell.I_e - w) / Gtot
     tm = cell.C / Gtot
     w, wt = 0.0, 0.0
     for nu, s in zip(nus, srcs):
@@ -291,7 +303,7 @@ def parse_grid(text):
     return np.array([float(x) for x in text.split(",")])
 
 
-def tf_config(cfg, cells, sources, grids, cells_per_point=20, t_stop=6000.0, seed=1):
+def tf_config(cfg, cells, sources, grids, cells_per_point=20, t_stop=6000.0, seed=1, adaptation_off=False):
     """The INI text of one balnet run with, for each neuron population p and each grid point,
     `cells_per_point` unconnected cells of p driven by Poisson inputs for each recurrent
     projection onto p (sources = in-degree, rate = the grid's presynaptic rate). Returns
@@ -314,9 +326,11 @@ def tf_config(cfg, cells, sources, grids, cells_per_point=20, t_stop=6000.0, see
             rates = {q: float(flat[j][k]) for j, q in enumerate(pres)}
             lines.append("[population.%s]" % name)
             for key, v in cfg[cell.section].items():
-                if key != "size":
+                if key != "size" and not (adaptation_off and key in ("a", "b")):
                     lines.append("%s = %s" % (key, v))
             lines.append("size = %d" % cells_per_point)
+            if adaptation_off and cell.adapts:
+                lines += ["a = 0", "b = 0"]  # after a preset: explicit keys win
             lines.append("")
             for s in rec:
                 r = cfg.get("projection.%s.receptor" % s.name).strip()
@@ -358,9 +372,12 @@ def run_balnet(ini_text, workdir, balnet=None, ranks=1, name="tf_grid"):
 
 
 def fit(config_text, grids=None, cells_per_point=20, t_stop=6000.0, discard=1000.0, alpha=0.9,
-        balnet=None, ranks=1, seed=1, workdir=None, log=None, refine=True):
+        balnet=None, ranks=1, seed=1, workdir=None, log=None, refine=True, adaptation=False):
     """Fits the transfer function of every neuron population of a config from balnet
-    single-cell runs. Returns the dict saved by `save` (coefficients, grid, data, cells)."""
+    single-cell runs. Returns the dict saved by `save` (coefficients, grid, data, cells).
+    adaptation=True: the single cells run without adaptation (a = b = 0) and the mean field
+    adds the adaptation current as a variable (di Volo et al. 2019) instead of its
+    stationary effect inside F."""
     cfg = Config(config_text)
     cells, sources = network_model(cfg)
     pres = sorted({s.population for p in cells for s in sources[p] if s.population}, key=list(cells).index)
@@ -369,7 +386,7 @@ def fit(config_text, grids=None, cells_per_point=20, t_stop=6000.0, discard=1000
         grids.setdefault(q, np.linspace(0.5, 25.0, 14) if _mostly_excitatory(sources, q) else np.linspace(0.5, 40.0, 12))
     if abs(discard / RATE_BIN - round(discard / RATE_BIN)) > 1e-9 or abs(t_stop / RATE_BIN - round(t_stop / RATE_BIN)) > 1e-9:
         raise ValueError("--discard and --t-stop must be multiples of %g ms" % RATE_BIN)
-    text, points = tf_config(cfg, cells, sources, grids, cells_per_point, t_stop, seed)
+    text, points = tf_config(cfg, cells, sources, grids, cells_per_point, t_stop, seed, adaptation_off=adaptation)
     own = workdir is None
     wd = tempfile.mkdtemp(prefix="balnet_tf_") if own else workdir
     t0 = time.time()
@@ -389,7 +406,7 @@ def fit(config_text, grids=None, cells_per_point=20, t_stop=6000.0, discard=1000
     result = {"kind": "balnet mean-field transfer functions (MODELS.md 5.7)", "normalisation": {
         "mu": [MU0, DMU0], "sigma": [SIG0, DSIG0], "tau": [TAU0, DTAU0]},
         "features": ["1", "m", "s", "t", "m^2", "s^2", "t^2", "m s", "m t", "s t"],
-        "alpha": alpha, "refined": refine, "T": T_MF, "cells_per_point": cells_per_point, "t_stop": t_stop, "discard": discard,
+        "alpha": alpha, "refined": refine, "adaptation": adaptation, "T": T_MF, "cells_per_point": cells_per_point, "t_stop": t_stop, "discard": discard,
         "grids": {q: list(map(float, g)) for q, g in grids.items()}, "populations": {}}
     for p, cell in cells.items():
         mine = [(n, r) for n, q, r in points if q == p]
@@ -434,7 +451,9 @@ def load(path):
 class MeanField:
     """T dnu_p/dt = F_p(nu, drive(t)) - nu_p for the neuron populations of a config, with the
     transfer functions of a fit. The config gives the sources (it may differ from the fit's:
-    the moments carry the change), the fit the coefficients."""
+    the moments carry the change), the fit the coefficients. If the fit was made with
+    adaptation=True, adapting populations also carry the mean adaptation current W_p:
+    tau_w dW_p/dt = -W_p + b tau_w nu_p + a (mu_V - E_L), which lowers mu_V."""
 
     def __init__(self, config_text, tf):
         cfg = Config(config_text)
@@ -445,38 +464,68 @@ class MeanField:
         self.P = {p: np.array(tf["populations"][p]["P"]) for p in self.cells}
         self.T = float(tf.get("T", T_MF))
         self.names = list(self.cells)
+        self.adaptation = bool(tf.get("adaptation", False))
+        self.adapting = [p for p in self.names if self.adaptation and self.cells[p].adapts]
 
-    def F(self, nu, t):
-        """Transfer functions (Hz) at rates nu {pop: Hz} and time t (ms)."""
+    def _mu(self, p, nu, t, w):
+        rates = [nu[s.population] if s.population else s.rate(t) for s in self.sources[p]]
+        return moments(self.cells[p], self.sources[p], rates, w)
+
+    def F(self, nu, t, W=None):
+        """Transfer functions (Hz) at rates nu {pop: Hz}, time t (ms), adaptation W {pop: pA}."""
         out = {}
-        for p, cell in self.cells.items():
-            rates = [nu[s.population] if s.population else s.rate(t) for s in self.sources[p]]
-            m, s, tv = moments(cell, self.sources[p], rates)
+        for p in self.names:
+            m, s, tv = self._mu(p, nu, t, (W or {}).get(p, 0.0))
             out[p] = float(transfer(self.P[p], m, s, tv))
         return out
 
-    def integrate(self, t_start, t_stop, dt=0.1, nu0=None, relax=500.0):
-        """Euler integration over [t_start, t_stop] (ms). The initial rates are the fixed point
-        of the drive at t_start (reached by integrating `relax` ms at that drive) unless nu0
-        is given. Returns (times, {pop: rates})."""
-        nu = dict(nu0) if nu0 else self.fixed_point(t_start, relax=relax)
+    def _step(self, nu, W, t, dt):
+        f = self.F(nu, t, W)
+        new_W = dict(W)
+        for p in self.adapting:
+            c = self.cells[p]
+            mu = float(self._mu(p, nu, t, W[p])[0])
+            new_W[p] = W[p] + dt / c.tau_w * (-W[p] + c.b * c.tau_w * nu[p] * 1e-3 + c.a * (mu - c.E_L))
+        return {p: nu[p] + dt / self.T * (f[p] - nu[p]) for p in self.names}, new_W
+
+    def integrate(self, t_start, t_stop, dt=0.1, nu0=None, relax=None):
+        """Euler integration over [t_start, t_stop] (ms). The initial state is the fixed point
+        of the drive at t_start (reached by integrating `relax` ms at that drive, default 500)
+        unless nu0 is given. Returns (times, {pop: rates}); with
+        adaptation also self.last_W {pop: array}."""
+        if nu0:
+            nu, W = dict(nu0), {p: 0.0 for p in self.adapting}
+        else:
+            nu, W = self._relax(t_start, relax)
         n = int(round((t_stop - t_start) / dt)) + 1
         times = t_start + dt * np.arange(n)
         out = {p: np.empty(n) for p in self.names}
+        self.last_W = {p: np.empty(n) for p in self.adapting}
         for k, t in enumerate(times):
             for p in self.names:
                 out[p][k] = nu[p]
-            f = self.F(nu, t)
-            nu = {p: nu[p] + dt / self.T * (f[p] - nu[p]) for p in self.names}
+            for p in self.adapting:
+                self.last_W[p][k] = W[p]
+            nu, W = self._step(nu, W, t, dt)
         return times, out
 
-    def fixed_point(self, t, relax=500.0, dt=0.1, nu0=None):
-        """Rates after `relax` ms at the drive of time t, from nu0 (default 1 Hz each)."""
+    def _relax(self, t, relax=None, dt=0.1, nu0=None):
+        # At a fixed point W = b tau_w nu + a (mu_V - E_L): relax with W slaved to that value
+        # (same fixed point, without waiting for tau_w), then hand back W consistent with it.
+        relax = 500.0 if relax is None else relax
         nu = dict(nu0) if nu0 else {p: 1.0 for p in self.names}
+        W = {p: 0.0 for p in self.adapting}
         for _ in range(int(relax / dt)):
-            f = self.F(nu, t)
+            for p in self.adapting:
+                c = self.cells[p]
+                W[p] = c.b * c.tau_w * nu[p] * 1e-3 + c.a * (float(self._mu(p, nu, t, W[p])[0]) - c.E_L)
+            f = self.F(nu, t, W)
             nu = {p: nu[p] + dt / self.T * (f[p] - nu[p]) for p in self.names}
-        return nu
+        return nu, W
+
+    def fixed_point(self, t, relax=None, dt=0.1, nu0=None):
+        """Rates after relaxing at the drive of time t, from nu0 (default 1 Hz each)."""
+        return self._relax(t, relax, dt, nu0)[0]
 
 
 def compare_with_run(run, tf, burn_in=0.0, smooth_sd=5.0, dt=0.1):
@@ -539,6 +588,9 @@ def main(argv=None):
     f.add_argument("--t-stop", type=float, default=6000.0, help="simulated ms per cell (default 6000)")
     f.add_argument("--discard", type=float, default=1000.0, help="ms discarded at the start (default 1000)")
     f.add_argument("--alpha", type=float, default=0.9, help="Ridge regularisation (default 0.9, as project 5)")
+    f.add_argument("--adaptation", action="store_true", help="fit without adaptation and let the mean field "
+                   "carry the adaptation current as a variable (di Volo et al. 2019) instead of its "
+                   "stationary effect inside the transfer function")
     f.add_argument("--no-refine", action="store_true", help="keep the Ridge fit of V_eff (no least-squares "
                    "refinement of the rates)")
     f.add_argument("--ranks", type=int, default=1, help="MPI ranks for the single-cell run (default 1)")
@@ -562,7 +614,7 @@ def main(argv=None):
             if a.keep:
                 os.makedirs(a.keep, exist_ok=True)
             tf = fit(text, grids, a.cells, a.t_stop, a.discard, a.alpha, a.balnet, a.ranks, a.seed, a.keep,
-                     log=lambda s: print(s), refine=not a.no_refine)
+                     log=lambda s: print(s), refine=not a.no_refine, adaptation=a.adaptation)
             save(tf, a.out)
             for p, d in tf["populations"].items():
                 print("%s: %d points fitted, |F - nu_out| mean %.3g Hz, max %.3g Hz; P = %s" % (
@@ -604,7 +656,7 @@ def main(argv=None):
         return 2
 
 
-def plot(arrays, path):
+def plot(arrays, path, title="first-order mean field vs network"):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -619,7 +671,7 @@ def plot(arrays, path):
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("rate (Hz)")
     ax.legend(fontsize=8)
-    ax.set_title("first-order mean field vs network")
+    ax.set_title(title)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

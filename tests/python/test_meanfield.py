@@ -141,11 +141,26 @@ class Dynamics(unittest.TestCase):
     def test_relaxation_with_time_constant_T(self):
         tf = {"T": 5.0, "populations": {p: {"P": [0.0] * 10} for p in ("RecExc", "RecInh")}}
         m = mf.MeanField(rsfs_text(), tf)
-        m.F = lambda nu, t: {"RecExc": 10.0, "RecInh": 20.0}   # constant transfer
+        m.F = lambda nu, t, W=None: {"RecExc": 10.0, "RecInh": 20.0}   # constant transfer
         times, rates = m.integrate(0.0, 50.0, dt=0.01, nu0={"RecExc": 0.0, "RecInh": 0.0})
         ref = 10.0 * (1 - np.exp(-times / 5.0))
         np.testing.assert_allclose(rates["RecExc"], ref, atol=0.02)
         self.assertAlmostEqual(m.fixed_point(0.0, relax=200.0)["RecInh"], 20.0, places=6)
+
+    def test_adaptation_variable(self):
+        # with adaptation, W relaxes to b tau_w nu (a = 0) with time constant tau_w and lowers mu_V
+        tf = {"T": 5.0, "adaptation": True, "populations": {p: {"P": [0.0] * 10} for p in ("RecExc", "RecInh")}}
+        m = mf.MeanField(rsfs_text(), tf)
+        self.assertEqual(m.adapting, ["RecExc"])  # b = 40 pA for RS, 0 for FS
+        m.F = lambda nu, t, W=None: {"RecExc": 10.0, "RecInh": 20.0}
+        times, rates = m.integrate(0.0, 2000.0, dt=0.1, nu0={"RecExc": 10.0, "RecInh": 20.0})
+        w = m.last_W["RecExc"]
+        ref = 40.0 * 500.0 * 10.0e-3 * (1 - np.exp(-times / 500.0))
+        np.testing.assert_allclose(w, ref, atol=0.3)
+        cell, src = m.cells["RecExc"], m.sources["RecExc"]
+        mu0 = mf.moments(cell, src, [2.0, 5.0, 4.0])[0]
+        mu1 = mf.moments(cell, src, [2.0, 5.0, 4.0], w=100.0)[0]
+        self.assertLess(float(mu1), float(mu0))
 
 
 if __name__ == "__main__":

@@ -10,8 +10,11 @@
    (2 100^2)) Hz, issue 4's inhomogeneous_poisson input): the network's population rates
    against the mean field integrated through the bump (rmse, correlation, peaks).
 
-    tests/validation/zerlaut_meanfield.py [--out zerlaut_mf] [--tf tf.json]
+    tests/validation/zerlaut_meanfield.py [--out zerlaut_mf] [--tf tf.json] [--adaptation]
         [--drives 4,6,8] [--t-stop 4000] [--burn-in 1500] [--time-varying configs/zerlaut_rsfs.ini]
+
+--adaptation fits the transfer functions without adaptation and carries the adaptation
+current as a mean-field variable (balnet-meanfield fit --adaptation).
 
 Writes OUT/tf.json, OUT/zerlaut_meanfield.{json,png} (and OUT/bump.png). Not a CI test:
 about two minutes on two cores (docs/analysis.md)."""
@@ -43,12 +46,15 @@ def run_network(exe, config, out, ranks, sets):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--config", default=os.path.join(ROOT, "tests", "validation", "zerlaut_rsfs_constant.ini"))
-    ap.add_argument("--drives", default="4,6,8", help="constant afferent rates (Hz) of the stationary check")
+    ap.add_argument("--drives", default="4,6,8", help="constant afferent rates (Hz) of the stationary check "
+                    "(params.nu_aff of --config; empty: skip)")
     ap.add_argument("--t-stop", type=float, default=4000.0)
     ap.add_argument("--burn-in", type=float, default=1500.0, help="ms before the stationary average (tau_w = 500 ms)")
     ap.add_argument("--tf", default=None, help="transfer functions to reuse (default: fit them)")
     ap.add_argument("--time-varying", default=None, metavar="CONFIG", help="e.g. configs/zerlaut_rsfs.ini")
     ap.add_argument("--tv-burn-in", type=float, default=200.0)
+    ap.add_argument("--adaptation", action="store_true", help="fit without adaptation and carry the adaptation "
+                    "current as a mean-field variable (balnet-meanfield fit --adaptation)")
     ap.add_argument("--ranks", type=int, default=2)
     ap.add_argument("--out", default="zerlaut_mf")
     ap.add_argument("--balnet", default=None)
@@ -63,7 +69,7 @@ def main(argv=None):
         tf = bmf.load(a.tf)
     else:
         t0 = time.time()
-        tf = bmf.fit(text, balnet=exe, ranks=a.ranks, log=print)
+        tf = bmf.fit(text, balnet=exe, ranks=a.ranks, log=print, adaptation=a.adaptation)
         bmf.save(tf, os.path.join(a.out, "tf.json"))
         print("fit took %.1f s" % (time.time() - t0))
         for p, d in tf["populations"].items():
@@ -71,12 +77,12 @@ def main(argv=None):
                 p, d["points_used"], d["mean_abs_error_hz"], d["max_abs_error_hz"]))
     result = {"config": a.config, "t_stop": a.t_stop, "burn_in": a.burn_in, "stationary": []}
     print("\n%8s %-8s %12s %12s %9s %9s" % ("nu_aff", "pop", "network (Hz)", "mean field", "ratio", "wall (s)"))
-    for nu in [float(x) for x in a.drives.split(",")]:
+    for nu in [float(x) for x in a.drives.split(",") if x.strip()]:
         out = os.path.join(a.out, "rsfs_nu%g.h5" % nu)
         wall = run_network(exe, a.config, out, a.ranks, ["params.nu_aff=%g" % nu, "run.t_stop=%g" % a.t_stop])
         with Run(out) as run:
             mf = bmf.MeanField(run.config_text, tf)
-            fp = mf.fixed_point(0.0, relax=2000.0)
+            fp = mf.fixed_point(0.0, relax=1000.0)
             row = {"nu_aff": nu, "wall": wall, "network": {}, "meanfield": fp}
             for p in mf.names:
                 t, r = run.rates(p)
@@ -91,7 +97,8 @@ def main(argv=None):
             summary, arrays = bmf.compare_with_run(run, tf, a.tv_burn_in)
         summary["wall"] = wall
         result["time_varying"] = summary
-        bmf.plot(arrays, os.path.join(a.out, "bump.png"))
+        bmf.plot(arrays, os.path.join(a.out, "bump.png"),
+                 "first-order mean field%s vs network" % (" with adaptation" if tf.get("adaptation") else ""))
         print("\ntime-varying drive (%s):" % a.time_varying)
         for p, d in summary["populations"].items():
             print("  %-8s rmse %.3g Hz, correlation %.3f, mean %.3g (mf) vs %.3g Hz, peak %.3g vs %.3g Hz "
@@ -99,7 +106,8 @@ def main(argv=None):
                                           d["peak_mf"], d["peak_network"], d["peak_time_mf"], d["peak_time_network"]))
     with open(os.path.join(a.out, "zerlaut_meanfield.json"), "w") as f:
         json.dump(result, f, indent=1)
-    plot(result, tf, text, os.path.join(a.out, "zerlaut_meanfield.png"))
+    if result["stationary"]:
+        plot(result, tf, text, os.path.join(a.out, "zerlaut_meanfield.png"))
     print("wrote %s" % os.path.join(a.out, "zerlaut_meanfield.{json,png}"))
 
 
