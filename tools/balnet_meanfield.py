@@ -35,7 +35,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from balnet_reader import Config, Run, distribution_mean, evaluate  # noqa: E402
+from balnet_reader import Config, Run, evaluate  # noqa: E402
 
 try:  # scipy is optional: erfc / erfcinv fall back to the standard library
     from scipy.special import erfc as _erfc, erfcinv as _erfcinv
@@ -44,14 +44,6 @@ except ImportError:  # pragma: no cover - depends on the installation
     _erfcinv = None
 
 SOURCE_MODELS = {"poisson", "correlated_poisson", "inhomogeneous_poisson", "spike_source", "rate_source"}
-
-# Cell presets of balnet's adex model (src/model/point_neuron.cpp, issue 4): only the
-# parameters the moments need. Keep in sync with the engine when presets change.
-PRESETS = {
-    "zerlaut_rs": {"C": 200.0, "g_L": 10.0, "E_L": -70.0, "a": 0.0, "b": 40.0, "tau_w": 500.0},
-    "zerlaut_fs": {"C": 200.0, "g_L": 10.0, "E_L": -70.0, "a": 0.0, "b": 0.0, "tau_w": 500.0},
-    "brette_gerstner_2005": {"C": 281.0, "g_L": 30.0, "E_L": -70.6, "a": 4.0, "b": 80.5, "tau_w": 144.0},
-}
 
 # Normalisation of the polynomial's variables (MODELS.md 5.7)
 MU0, DMU0 = -60.0, 10.0     # mV
@@ -145,17 +137,13 @@ def network_model(cfg):
         if model in SOURCE_MODELS:
             continue
         sec = "population." + p
-        preset = PRESETS.get((cfg.get(sec + ".preset") or "").strip(), {})
-        C = cfg.value(sec + ".C", preset.get("C", 250.0))
-        if cfg.get(sec + ".tau_m") is not None:
-            g_L = C / cfg.value(sec + ".tau_m")
-        else:
-            g_L = cfg.value(sec + ".g_L", preset.get("g_L", 10.0))
+        par = lambda key, default: cfg.cell_parameter(p, key, default)  # noqa: E731 (key, else preset)
+        C = par("C", 250.0)
+        g_L = C / cfg.value(sec + ".tau_m") if cfg.get(sec + ".tau_m") is not None else par("g_L", 10.0)
         adex = model == "adex"
-        cells[p] = Cell(p, C, g_L, cfg.value(sec + ".E_L", preset.get("E_L", -70.0)), cfg.value(sec + ".I_e", 0.0), sec,
-                        a=cfg.value(sec + ".a", preset.get("a", 0.0)) if adex else 0.0,
-                        b=cfg.value(sec + ".b", preset.get("b", 0.0)) if adex else 0.0,
-                        tau_w=cfg.value(sec + ".tau_w", preset.get("tau_w", 100.0)) if adex else 100.0)
+        cells[p] = Cell(p, C, g_L, par("E_L", -70.0), par("I_e", 0.0), sec,
+                        a=par("a", 0.0) if adex else 0.0, b=par("b", 0.0) if adex else 0.0,
+                        tau_w=par("tau_w", 100.0) if adex else 100.0)
         sources[p] = []
 
     def receptor(pop, r):

@@ -175,6 +175,19 @@ def distribution_mean(text, names=None):
     return args[0]
 
 
+# Parameters of the engine's cell presets (`preset = NAME` in a population; issue 4,
+# src/model/point_neuron.cpp), for analyses that need a cell parameter the config does not
+# spell out. Keep in step with the engine when presets change.
+PRESETS = {
+    "zerlaut_rs": {"C": 200.0, "g_L": 10.0, "E_L": -70.0, "V_reset": -70.0, "V_T": -50.0, "Delta_T": 2.0,
+                   "V_th": -40.0, "t_ref": 5.0, "a": 0.0, "b": 40.0, "tau_w": 500.0},
+    "zerlaut_fs": {"C": 200.0, "g_L": 10.0, "E_L": -70.0, "V_reset": -70.0, "V_T": -50.0, "Delta_T": 0.5,
+                   "V_th": -47.5, "t_ref": 5.0, "a": 0.0, "b": 0.0, "tau_w": 500.0},
+    "brette_gerstner_2005": {"C": 281.0, "g_L": 30.0, "E_L": -70.6, "V_T": -50.4, "Delta_T": 2.0,
+                             "V_th": -40.4, "V_reset": -70.6, "a": 4.0, "b": 80.5, "tau_w": 144.0},
+}
+
+
 class Config:
     """The INI text of a run as sections of raw strings, with [params] evaluated on demand.
 
@@ -254,6 +267,14 @@ class Config:
                     pass
             self._params = values
         return self._params
+
+    def cell_parameter(self, population, key, default=None):
+        """A cell parameter of a population: its key, else its preset's value, else default."""
+        v = self.value("population.%s.%s" % (population, key))
+        if v is not None:
+            return v
+        preset = (self.get("population.%s.preset" % population) or "").strip()
+        return PRESETS.get(preset, {}).get(key, default)
 
     def value(self, full_key, default=None, **extra):
         """The key's value evaluated as an expression over [params] (and `extra` names such as

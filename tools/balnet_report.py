@@ -68,7 +68,7 @@ def receptor_classes(cfg, pop):
         if len(parts) == 3 and parts[0] == "receptor":
             receptors.setdefault(parts[1], {})[parts[2]] = cfg[sec][key]
     models = {p: cfg.get("population.%s.model" % p, "") for p in cfg.sections("population")}
-    v_reset = cfg.value(sec + ".V_reset", -60.0)
+    v_reset = cfg.cell_parameter(pop, "V_reset", -60.0)
     out = {}
     for r, keys in receptors.items():
         kind = keys.get("type", "current")
@@ -149,7 +149,7 @@ def currents_balance(run, pop, burn_in):
     mask = None
     notes = []
     if need_v and not reps["V"].average:
-        v_reset = cfg.value("population.%s.V_reset" % pop, None)
+        v_reset = cfg.cell_parameter(pop, "V_reset", None)
         if v_reset is not None:
             mask = V != v_reset
             notes.append("samples at V = V_reset excluded")
