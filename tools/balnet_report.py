@@ -543,7 +543,7 @@ def write_figures(res, outdir):
         fig.tight_layout()
         save(fig, "correlations.png")
 
-    # weights
+    # weights (dashed: the theory's fixed points)
     if A.get("weights") or A.get("snapshots"):
         fig, axes = plt.subplots(1, 2, figsize=(10, 4))
         for key, (t, v, proj) in A["weights"].items():
@@ -557,6 +557,12 @@ def write_figures(res, outdir):
                     axes[1].hist(v[-1], bins=40, histtype="step", label=proj + " (sample, end)")
         for proj, (t, w) in A.get("snapshots", {}).items():
             axes[1].hist(w, bins=60, histtype="step", label="%s at %g ms" % (proj, t))
+        if fp:  # the theory's fixed-point weights, in the same units
+            scales = {r["projection"]: r["weight_scale"] for r in th.get("rules", [])}
+            for r in th.get("rules", []):
+                key = "%s/%s" % (r["projection"], r["rule"])
+                if r["kind"] != "none" and key in fp.get("weights", {}) and scales.get(r["projection"]):
+                    axes[0].axhline(fp["weights"][key] / scales[r["projection"]], color="k", ls="--", lw=1)
         axes[0].set_xlabel("time (ms)")
         axes[0].set_ylabel("weight / weight_scale")
         axes[1].set_xlabel("weight / weight_scale")

@@ -456,6 +456,13 @@ balanced_solution solve_balanced(const mean_field& mf) {
   out.h = mf.h();
   out.condition = condition_number(out.W);
 
+  bool zero_drive = true;
+  for (double v : out.h) zero_drive = zero_drive && v == 0.0;
+  if (zero_drive) {
+    out.notes.push_back("no external drive at leading order (h = 0): the balanced rates are 0 unless "
+                        "plasticity fixes a rate; stability of the weights is then not meaningful");
+  }
+
   plastic_system sys(mf);
   sys.weight_var.assign(mf.blocks.size(), -1);
   // Rules with a fixed point; at most one per projection, and at most one target rate per
@@ -559,9 +566,6 @@ balanced_solution solve_balanced(const mean_field& mf) {
       return out;
     }
     for (auto& v : fp.rates) v = std::max(v, 0.0);
-    bool zero_drive = true;
-    for (double v : out.h) zero_drive = zero_drive && v == 0.0;
-    if (zero_drive) out.notes.push_back("no external drive at leading order: the balanced rates are 0");
     out.points.push_back(fp);
     out.ok = true;
     return out;
