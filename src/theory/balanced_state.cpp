@@ -459,8 +459,10 @@ balanced_solution solve_balanced(const mean_field& mf) {
   bool zero_drive = true;
   for (double v : out.h) zero_drive = zero_drive && v == 0.0;
   if (zero_drive) {
-    out.notes.push_back("no external drive at leading order (h = 0): the balanced rates are 0 unless "
-                        "plasticity fixes a rate; stability of the weights is then not meaningful");
+    out.notes.push_back(mf.rules.empty()
+                            ? "no external drive at leading order (h = 0): the balanced rates are 0"
+                            : "no external drive at leading order (h = 0): the balanced rates are 0 unless "
+                              "plasticity fixes a rate, and the stability of the weights is not meaningful");
   }
 
   plastic_system sys(mf);
