@@ -1,5 +1,6 @@
 #include "balnet/input/input_driver.hpp"
 
+#include "balnet/input/injected_current.hpp"
 #include "balnet/input/poisson_input.hpp"
 
 namespace balnet {
@@ -7,6 +8,7 @@ namespace balnet {
 const std::vector<input_entry>& input_table() {
   static const std::vector<input_entry> table = {
       {"poisson", read_poisson_input, make_poisson_input},
+      {"injected_current", read_injected_current, make_injected_current},  // issue 3
   };
   return table;
 }

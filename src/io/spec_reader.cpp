@@ -9,6 +9,7 @@
 #include "balnet/core/expression.hpp"
 #include "balnet/core/rng.hpp"
 #include "balnet/model/model_registry.hpp"
+#include "balnet/plasticity/plasticity_spec.hpp"
 #include "balnet/sim/recorder.hpp"
 
 namespace balnet {
@@ -195,6 +196,7 @@ projection_spec read_projection(const config& cfg, const network_spec& net,
   if (std::isfinite(pr.delay.support_max()) && pr.delay.support_max() / net.run.dt > 65535) {
     s.fail("delay", "delays must be below 65535 steps of dt");
   }
+  pr.plasticity = read_plasticity(cfg, s, net, pr);  // plasticity.* keys (docs/plasticity.md)
   s.finish();
   return pr;
 }

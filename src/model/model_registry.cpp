@@ -1,6 +1,7 @@
 #include "balnet/model/model_registry.hpp"
 
 #include "balnet/io/config.hpp"
+#include "balnet/model/correlated_source.hpp"
 #include "balnet/model/point_neuron.hpp"
 #include "balnet/model/poisson_source.hpp"
 #include "balnet/network/spec.hpp"
@@ -45,6 +46,22 @@ std::vector<model_entry> make_table() {
     e.create = [](const population_spec& p, const std::vector<gid_t>& gids, const run_spec& run) {
       const auto& params = static_cast<const poisson_params&>(*p.params);
       return std::make_unique<poisson_source_group>(params.rate, gids, run.dt, run.seed, p.hash, 0);
+    };
+    t.push_back(e);
+  }
+  {
+    // Correlated trains from a shared mother process (issue 3, MODELS.md 1.5).
+    model_entry e;
+    e.name = "correlated_poisson";
+    e.is_source = true;
+    e.has_receptors = false;
+    e.read = [](section_reader& s, const std::string&, const run_spec& run) {
+      return std::shared_ptr<const model_params>(std::make_shared<const correlated_source_params>(
+          correlated_source_params::read(s, run.dt, run.t_stop)));
+    };
+    e.create = [](const population_spec& p, const std::vector<gid_t>& gids, const run_spec& run) {
+      const auto& params = static_cast<const correlated_source_params&>(*p.params);
+      return std::make_unique<correlated_source_group>(params, gids, run.dt, run.t_stop, run.seed, p.hash);
     };
     t.push_back(e);
   }

@@ -14,6 +14,8 @@
 
 namespace balnet {
 
+struct plasticity_spec;
+
 struct population_spec {
   std::string name;
   std::string model;            // a name from model_table(), e.g. lif, adex, poisson
@@ -47,6 +49,8 @@ struct projection_spec {
   distribution weight = distribution::constant(0.0);
   double weight_scale = 1.0;    // multiplies every drawn weight (e.g. 1/sqrt(N))
   distribution delay = distribution::constant(0.1);  // ms
+  // Plasticity rules (issue 3, include/balnet/plasticity/); nullptr for a static projection.
+  std::shared_ptr<const plasticity_spec> plasticity;
 
   // Expected number of synapses (exact for the fixed rules).
   double expected_synapses(const std::vector<population_spec>& pops) const;
