@@ -37,7 +37,7 @@ correlated_source_group::correlated_source_group(const correlated_source_params&
     : p_(p), gids_(gids), dt_(dt), t_end_(t_stop), seed_(seed), hash_(population_hash) {
   margin_ = p_.c > 0 ? truncation * p_.jitter : 0.0;
   chunks_ = static_cast<std::uint64_t>(std::ceil(t_end_ / p_.chunk));
-  if (p_.stop > t_end_) p_.stop = t_end_;
+  if (p_.stop < 0 || p_.stop > t_end_) p_.stop = t_end_;
 }
 
 std::vector<double> correlated_source_group::mother_chunk(std::uint64_t k) const {

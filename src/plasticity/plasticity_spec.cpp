@@ -107,8 +107,7 @@ struct rule_reader {
                     key + " = " + fmt(v) + " is " + (v > 0 ? "positive" : "negative") +
                     " but the projection has " + weights_text() +
                     "; the weights must have the sign of " + key +
-                    (v > 0 ? " (an excitatory rule on excitatory weights)"
-                           : " (use a negative weight for inhibitory current synapses)"));
+                    " (negative for inhibitory current synapses, positive for excitatory ones)");
     }
     return v;
   }
@@ -285,7 +284,15 @@ struct rule_reader {
           << " r2); post: w += r1 (" << a2p << " + " << a3p << " o2); clip [" << r.w_min << ", "
           << r.w_max << "]";
     }
+    if (type == "homeostatic" || type == "vogels" || type == "lhp") {
+      if (r.c_per_post.empty()) {
+        sum << "; alpha = " << -r.pre.c;
+      } else {
+        sum << "; alpha per neuron from " << s.text(k("rho_file"));
+      }
+    }
     r.start = s.non_negative(k("start"), 0.0);
+    if (r.start > 0) sum << "; from t = " << r.start << " ms";
     r.summary = sum.str();
     return r;
   }

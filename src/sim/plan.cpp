@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "balnet/network/partition.hpp"
+#include "balnet/plasticity/plasticity_spec.hpp"
 #include "balnet/sim/recorder.hpp"
 
 namespace balnet {
@@ -71,6 +72,12 @@ void print_plan(std::ostream& os, const config& cfg, const network_spec& net, in
     if (pr.weight_scale != 1.0) os << " x " << pr.weight_scale;
     os << ", " << pr.delay.describe() << " ms\n";
   }
+  for (const auto& pr : net.projections) {
+    if (!pr.plasticity) continue;
+    for (const auto& r : pr.plasticity->rules) {
+      os << "plasticity " << pr.name << ": " << r.type << " (" << r.summary << ")\n";
+    }
+  }
   for (const auto& in : net.inputs) os << "input " << in->name << ": " << in->describe(net) << "\n";
   for (const auto& r : net.recorders) os << "recorder " << r->name << ": " << r->type << "\n";
   os << "total: " << group_digits(static_cast<double>(net.total_neurons())) << " neurons, "
@@ -93,6 +100,11 @@ void print_plan(std::ostream& os, const config& cfg, const network_spec& net, in
       syn += s;
       const double rows = static_cast<double>(net.populations[pr.source].size);
       mem += s * 8.0 + 4.0 * (rows + 1) + 6.0 * std::min(rows, s);
+      if (pr.plasticity) {
+        // post-major index entry + segment hint per synapse; traces per segment and neuron
+        const double posts = static_cast<double>(part.count_on(post, r));
+        mem += s * 4.25 + 24.0 * std::min(rows, s) + posts * 8.0 * (1 + 2 * static_cast<double>(pr.plasticity->rules.size()));
+      }
     }
     mem += 4.0 * static_cast<double>(net.total_neurons()) / ranks * std::min(ranks, 8);  // routing
     max_neurons = std::max(max_neurons, neurons);
@@ -105,6 +117,13 @@ void print_plan(std::ostream& os, const config& cfg, const network_spec& net, in
      << "  memory per rank       " << human_bytes(max_mem)
      << " (network state; add about 60 MiB for MPI and HDF5)\n"
      << "  synapse record        8 bytes (uint32 target + float weight) + row/delay index\n";
+  for (const auto& pr : net.projections) {
+    if (pr.plasticity) {
+      os << "  plastic synapse       12 bytes (+ uint32 post-major index entry) + traces per source "
+            "segment and per neuron\n";
+      break;
+    }
+  }
 }
 
 }  // namespace balnet
