@@ -155,13 +155,13 @@ plastic_projection::plastic_projection(const plasticity_spec& spec, synapse_stor
       seg_hint_[b] = s;
     }
   }
-  last_.assign(store_.segments(), 0);
-  trace_.assign(store_.segments() * pre_taus_.size(), 0.0);
+  stride_ = 1 + pre_taus_.size();
+  seg_.assign(store_.segments() * stride_, 0.0);
 }
 
 double plastic_projection::pre_trace(std::uint32_t s, std::size_t i, step_t t) const {
-  const std::size_t nt = pre_taus_.size();
-  return trace_[s * nt + i] * decay_[i](static_cast<std::uint64_t>(t - last_[s]));
+  const double* rec = seg_.data() + s * stride_;
+  return rec[1 + i] * decay_[i](static_cast<std::uint64_t>(t - static_cast<step_t>(rec[0])));
 }
 
 void plastic_projection::arrive(std::uint32_t s, step_t t, double* __restrict input) {
@@ -170,8 +170,9 @@ void plastic_projection::arrive(std::uint32_t s, step_t t, double* __restrict in
   float* __restrict w = store_.weights();
   for (std::uint32_t k = b; k < e; ++k) input[tgt[k]] += w[k];
   const std::size_t nt = pre_taus_.size();
-  const auto elapsed = static_cast<std::uint64_t>(t - last_[s]);
-  double* y = trace_.data() + s * nt;
+  double* rec = seg_.data() + s * stride_;
+  const auto elapsed = static_cast<std::uint64_t>(t - static_cast<step_t>(rec[0]));
+  double* y = rec + 1;
   for (auto& r : rules_) {
     if (t < r.start) continue;
     double amp = r.pre.a;
@@ -193,7 +194,7 @@ void plastic_projection::arrive(std::uint32_t s, step_t t, double* __restrict in
     }
   }
   for (std::size_t i = 0; i < nt; ++i) y[i] = y[i] * decay_[i](elapsed) + 1.0;
-  last_[s] = t;
+  rec[0] = static_cast<double>(t);
 }
 
 namespace {
@@ -203,7 +204,9 @@ template <weight_factor G, bound_kind B, bool ReadPre>
 void post_loop(float* __restrict w, const std::uint32_t* __restrict syn, std::uint32_t p0,
                std::uint32_t p1, double k, double c, double amp, double lo, double hi, double w_ref,
                const auto& pre_value) {
+  constexpr std::uint32_t ahead = 8;  // the weights are scattered: fetch them early
   for (std::uint32_t p = p0; p < p1; ++p) {
+    if (p + ahead < p1) __builtin_prefetch(w + syn[p + ahead], 1);
     const std::uint32_t s = syn[p];
     double f = c;
     if constexpr (ReadPre) f = k * pre_value(s) + c;
@@ -238,15 +241,14 @@ void plastic_projection::post_spikes(const std::vector<index_t>& spiked, step_t 
   if (spiked.empty() || store_.size() == 0) return;
   float* w = store_.weights();
   const std::uint32_t* syn = post_syn_.data();
-  const std::size_t nt = pre_taus_.size();
   for (auto& r : rules_) {
     if (t < r.start || r.gate == 0.0) continue;
     const bool read_pre = r.post_other >= 0;
     const auto slot = static_cast<std::size_t>(std::max(0, r.post_other));
     const trace_decay* dec = read_pre ? &decay_[slot] : nullptr;
     auto pre_value = [&](std::uint32_t k) {
-      const std::uint32_t s = segment_of(k);
-      return trace_[s * nt + slot] * (*dec)(static_cast<std::uint64_t>(t - last_[s]));
+      const double* rec = seg_.data() + segment_of(k) * stride_;
+      return rec[1 + slot] * (*dec)(static_cast<std::uint64_t>(t - static_cast<step_t>(rec[0])));
     };
     for (index_t j : spiked) {
       const std::uint32_t p0 = post_ptr_[j], p1 = post_ptr_[j + 1];
@@ -266,7 +268,7 @@ void plastic_projection::post_spikes(const std::vector<index_t>& spiked, step_t 
 
 std::uint64_t plastic_projection::extra_bytes() const {
   return post_ptr_.size() * sizeof(std::uint32_t) + seg_hint_.size() * sizeof(std::uint32_t) +
-         last_.size() * sizeof(step_t) + trace_.size() * sizeof(double) +
+         seg_.size() * sizeof(double) +
          rules_.size() * post_ptr_.size() * sizeof(double);
 }
 

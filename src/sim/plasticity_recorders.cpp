@@ -177,11 +177,12 @@ class weights_recorder final : public recorder {
     to_root[0] = std::move(buffer_);
     buffer_.clear();
     const auto got = comm.exchange(to_root);
-    std::vector<float> m(static_cast<std::size_t>(rows_) * columns_, std::numeric_limits<float>::quiet_NaN());
+    std::vector<float> m;  // assembled on rank 0 only
     if (comm.rank() == 0) {
+      m.assign(static_cast<std::size_t>(rows_) * columns_, std::numeric_limits<float>::quiet_NaN());
       for (const auto& e : got) m[static_cast<std::size_t>(e.row) * columns_ + e.col] = e.value;
     }
-    values_.append_rows(comm, m.data(), rows_);
+    values_.append_rows(comm, m.empty() ? nullptr : m.data(), rows_);
     time_.append(comm, times_.data(), comm.rank() == 0 ? times_.size() : 0);
     times_.clear();
     rows_ = 0;
@@ -460,13 +461,14 @@ class synaptic_recorder final : public recorder {
     buffer_.clear();
     const auto got = comm.exchange(to_root);
     for (std::size_t v = 0; v < vars_.size(); ++v) {
-      std::vector<double> m(static_cast<std::size_t>(rows_) * columns_, std::numeric_limits<double>::quiet_NaN());
+      std::vector<double> m;  // assembled on rank 0 only
       if (comm.rank() == 0) {
+        m.assign(static_cast<std::size_t>(rows_) * columns_, std::numeric_limits<double>::quiet_NaN());
         for (const auto& e : got) {
           if (e.var == v) m[static_cast<std::size_t>(e.row) * columns_ + e.col] = e.value;
         }
       }
-      data_[v].append_rows(comm, m.data(), rows_);
+      data_[v].append_rows(comm, m.empty() ? nullptr : m.data(), rows_);
     }
     time_.append(comm, times_.data(), comm.rank() == 0 ? times_.size() : 0);
     times_.clear();

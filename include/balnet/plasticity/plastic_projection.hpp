@@ -96,8 +96,11 @@ class plastic_projection {
   std::vector<std::uint32_t> post_ptr_;  // local targets + 1
   std::vector<std::uint32_t> post_syn_;  // synapse index per entry, ascending per target
   std::vector<std::uint32_t> seg_hint_;  // segment holding synapse hint_block * b
-  std::vector<step_t> last_;             // per segment: step of the last arrival
-  std::vector<double> trace_;            // per segment x slot: value after the last jump
+  // Per segment, one record of stride_ doubles: the step of the last arrival (exact as a
+  // double below 2^53 steps), then each presynaptic trace's value after that arrival's jump.
+  // One record per segment keeps a lazy read to one cache line.
+  std::vector<double> seg_;
+  std::size_t stride_ = 1;
   std::vector<trace_decay> decay_;       // per presynaptic slot
   std::vector<double> pre_taus_;
 
