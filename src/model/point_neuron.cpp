@@ -9,19 +9,54 @@
 
 namespace balnet {
 
-const char* to_string(receptor_kind k) {
-  switch (k) {
-    case receptor_kind::current: return "current";
-    case receptor_kind::conductance: return "conductance";
-    case receptor_kind::delta: return "delta";
+std::vector<std::string> adex_preset_names() {
+  return {"brette_gerstner_2005", "zerlaut_rs", "zerlaut_fs"};
+}
+
+point_neuron_params adex_preset(const std::string& name) {
+  point_neuron_params p;
+  p.model = "adex";
+  if (name == "brette_gerstner_2005") {
+    // Brette & Gerstner (2005), as in Brian2's AdEx example: cut at V_T + 5 Delta_T.
+    p.C = 281.0;
+    p.g_L = 30.0;
+    p.E_L = -70.6;
+    p.V_T = -50.4;
+    p.Delta_T = 2.0;
+    p.V_th = -40.4;
+    p.V_reset = -70.6;
+    p.a = 4.0;
+    p.b = 80.5;
+    p.tau_w = 144.0;
+    p.t_ref = 0.0;
+  } else {
+    // Zerlaut et al. (2018) RS and FS cells (MODELS.md 5.8): spike at V > V_T + 5 Delta_T.
+    const bool rs = name == "zerlaut_rs";
+    p.C = 200.0;
+    p.g_L = 10.0;
+    p.E_L = -70.0;
+    p.V_reset = -70.0;
+    p.V_T = -50.0;
+    p.Delta_T = rs ? 2.0 : 0.5;
+    p.V_th = p.V_T + 5.0 * p.Delta_T;
+    p.a = 0.0;
+    p.b = rs ? 40.0 : 0.0;
+    p.tau_w = 500.0;
+    p.t_ref = 5.0;
   }
-  return "?";
+  p.V_init = distribution::constant(p.E_L);
+  return p;
 }
 
 point_neuron_params point_neuron_params::read(section_reader& s, const std::string& model,
                                               double dt) {
   point_neuron_params p;
   p.model = model;
+  if (s.has("preset")) {
+    if (model != "adex") s.fail("preset", "named parameter sets exist for model = adex only");
+    const std::string name = s.choice("preset", adex_preset_names());
+    p = adex_preset(name);
+  }
   p.C = s.number("C", p.C);
   if (!(p.C > 0)) s.fail("C", "the membrane capacitance C (pF) must be > 0");
   const bool has_gl = s.has("g_L"), has_tau = s.has("tau_m");
@@ -45,12 +80,12 @@ point_neuron_params point_neuron_params::read(section_reader& s, const std::stri
   p.method = method == "euler" ? integrator::euler : integrator::exp_euler;
   p.V_init = s.dist("V_init", distribution::constant(p.E_L));
   if (model == "eif" || model == "adex") {
-    p.Delta_T = model == "eif" ? s.positive("Delta_T") : s.non_negative("Delta_T", 0.0);
+    p.Delta_T = model == "eif" ? s.positive("Delta_T") : s.non_negative("Delta_T", p.Delta_T);
     p.V_T = s.number("V_T", p.Delta_T > 0 ? p.V_T : p.V_th);
   }
   if (model == "adex") {
-    p.a = s.number("a", 0.0);
-    p.b = s.number("b", 0.0);
+    p.a = s.number("a", p.a);
+    p.b = s.number("b", p.b);
     p.tau_w = s.positive("tau_w", p.tau_w);
     p.w_init = s.dist("w_init", distribution::constant(0.0));
   }
@@ -61,24 +96,16 @@ point_neuron_group::point_neuron_group(const point_neuron_params& p,
                                        std::vector<receptor_spec> receptors,
                                        const std::vector<gid_t>& gids, double dt,
                                        std::uint64_t seed, std::uint32_t population_hash)
-    : p_(p), receptors_(std::move(receptors)), dt_(dt) {
+    : p_(p), bank_(receptors, gids.size(), dt), dt_(dt) {
   const std::size_t n = gids.size();
   ref_steps_ = static_cast<std::int32_t>(std::llround(p_.t_ref / dt_));
   has_exp_ = p_.Delta_T > 0;
   has_adapt_ = p_.model == "adex";
-  has_delta_ = false;
-  has_conductance_ = false;
+  has_delta_ = bank_.has_delta();
+  has_conductance_ = bank_.has_conductance();
   V_.resize(n);
   w_.assign(has_adapt_ ? n : 0, 0.0);
   refractory_.assign(n, 0);
-  for (const auto& r : receptors_) {
-    syn_.emplace_back(r.kind == receptor_kind::delta ? 0 : n, 0.0);
-    input_.emplace_back(n, 0.0);
-    jump_.push_back(r.kind == receptor_kind::current && r.unit_area ? 1.0 / r.tau : 1.0);
-    decay_.push_back(r.kind == receptor_kind::delta ? 0.0 : std::exp(-dt_ / r.tau));
-    if (r.kind == receptor_kind::delta) has_delta_ = true;
-    if (r.kind == receptor_kind::conductance) has_conductance_ = true;
-  }
   drive_I_.resize(n);
   current_.assign(n, 0.0);
   drive_G_.resize(has_conductance_ ? n : 0);
@@ -145,41 +172,7 @@ void point_neuron_group::update(step_t, std::vector<index_t>& spiked) {
   }
   if (has_conductance_) std::fill(drive_G_.begin(), drive_G_.end(), 0.0);
   if (has_delta_) std::fill(drive_V_.begin(), drive_V_.end(), 0.0);
-  for (std::size_t r = 0; r < receptors_.size(); ++r) {
-    double* __restrict in = input_[r].data();
-    double* __restrict s = syn_[r].data();
-    const double jump = jump_[r], decay = decay_[r];
-    switch (receptors_[r].kind) {
-      case receptor_kind::current:
-        for (std::size_t i = 0; i < n; ++i) {
-          const double x = s[i] + jump * in[i];
-          in[i] = 0.0;
-          I[i] += x;
-          s[i] = x * decay;
-        }
-        break;
-      case receptor_kind::conductance: {
-        double* __restrict G = drive_G_.data();
-        const double E = receptors_[r].E_rev;
-        for (std::size_t i = 0; i < n; ++i) {
-          const double g = s[i] + in[i];
-          in[i] = 0.0;
-          G[i] += g;
-          I[i] += g * E;
-          s[i] = g * decay;
-        }
-        break;
-      }
-      case receptor_kind::delta: {
-        double* __restrict D = drive_V_.data();
-        for (std::size_t i = 0; i < n; ++i) {
-          D[i] += in[i];
-          in[i] = 0.0;
-        }
-        break;
-      }
-    }
-  }
+  bank_.step(I, has_conductance_ ? drive_G_.data() : nullptr, has_delta_ ? drive_V_.data() : nullptr);
   const bool ee = p_.method == integrator::exp_euler;
   // Dispatch to the specialisation without the unused terms.
   const int key = (has_exp_ ? 8 : 0) | (has_adapt_ ? 4 : 0) | (has_delta_ ? 2 : 0) | (ee ? 1 : 0);
@@ -216,10 +209,7 @@ std::vector<std::string> point_neuron_group::state_variables() const {
   std::vector<std::string> v = {"V"};
   if (has_adapt_) v.push_back("w");
   v.push_back("refractory_steps");
-  for (const auto& r : receptors_) {
-    if (r.kind == receptor_kind::current) v.push_back("I_" + r.name);
-    if (r.kind == receptor_kind::conductance) v.push_back("g_" + r.name);
-  }
+  for (auto& r : bank_.variables()) v.push_back(std::move(r));
   return v;
 }
 
@@ -237,15 +227,7 @@ bool point_neuron_group::get_state(const std::string& var, std::span<double> out
     for (std::size_t i = 0; i < n; ++i) out[i] = refractory_[i];
     return true;
   }
-  for (std::size_t r = 0; r < receptors_.size(); ++r) {
-    const auto& rc = receptors_[r];
-    if ((rc.kind == receptor_kind::current && var == "I_" + rc.name) ||
-        (rc.kind == receptor_kind::conductance && var == "g_" + rc.name)) {
-      std::copy(syn_[r].begin(), syn_[r].end(), out.begin());
-      return true;
-    }
-  }
-  return false;
+  return bank_.get(var, out);
 }
 
 bool point_neuron_group::set_state(const std::string& var, std::span<const double> in) {
@@ -262,20 +244,18 @@ bool point_neuron_group::set_state(const std::string& var, std::span<const doubl
     for (std::size_t i = 0; i < n; ++i) refractory_[i] = static_cast<std::int32_t>(in[i]);
     return true;
   }
-  for (std::size_t r = 0; r < receptors_.size(); ++r) {
-    const auto& rc = receptors_[r];
-    if ((rc.kind == receptor_kind::current && var == "I_" + rc.name) ||
-        (rc.kind == receptor_kind::conductance && var == "g_" + rc.name)) {
-      std::copy(in.begin(), in.end(), syn_[r].begin());
-      return true;
-    }
-  }
-  return false;
+  return bank_.set(var, in);
+}
+
+const double* point_neuron_group::state_data(const std::string& var) const {
+  if (var == "V") return V_.data();
+  if (var == "w" && has_adapt_) return w_.data();
+  return bank_.data(var);
 }
 
 std::size_t point_neuron_group::bytes_per_neuron() const {
   std::size_t b = sizeof(double) * 2 + sizeof(std::int32_t) + (has_adapt_ ? sizeof(double) : 0);
-  for (const auto& r : receptors_) b += sizeof(double) * (r.kind == receptor_kind::delta ? 1 : 2);
+  b += bank_.bytes_per_neuron();
   if (has_conductance_) b += sizeof(double);
   if (has_delta_) b += sizeof(double);
   return b;

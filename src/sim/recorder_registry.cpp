@@ -1,9 +1,13 @@
 #include "balnet/sim/recorder.hpp"
 
+#include "balnet/sim/state_recorder.hpp"
+
 namespace balnet {
 
 const std::vector<recorder_entry>& recorder_table() {
-  static const std::vector<recorder_entry> table = {};
+  static const std::vector<recorder_entry> table = {
+      {"state", read_state_recorder, make_state_recorder},
+  };
   return table;
 }
 

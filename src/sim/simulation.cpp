@@ -12,6 +12,7 @@
 #include "balnet/io/output_file.hpp"
 #include "balnet/model/model_registry.hpp"
 #include "balnet/network/connectivity.hpp"
+#include "balnet/network/release.hpp"
 #include "balnet/sim/resources.hpp"
 
 namespace balnet {
@@ -121,6 +122,13 @@ void simulation::deliver(step_t t) {
   });
   for (const auto& a : bucket) {
     const auto& ps = projections_[a.projection];
+    if (ps.spec->p_release < 1.0) {
+      // Stochastic release: one keyed draw per synapse and spike (network/release.hpp).
+      deliver_with_release(ps.store, a.segment, ps.input, gids_[ps.spec->target], a.src,
+                           t - ps.store.delay(a.segment), spec_.run.seed, ps.spec->hash,
+                           release_threshold(ps.spec->p_release));
+      continue;
+    }
     const index_t* __restrict tgt = ps.store.targets();
     const float* __restrict w = ps.store.weights();
     double* __restrict in = ps.input;

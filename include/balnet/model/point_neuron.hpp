@@ -9,6 +9,7 @@
 #include "balnet/core/distribution.hpp"
 #include "balnet/model/model_registry.hpp"
 #include "balnet/model/neuron_group.hpp"
+#include "balnet/model/receptor_bank.hpp"
 
 namespace balnet {
 
@@ -41,6 +42,10 @@ struct point_neuron_params final : model_params {
   static point_neuron_params read(section_reader& s, const std::string& model, double dt);
 };
 
+// Named AdEx parameter sets (`preset = ...` with model = adex).
+std::vector<std::string> adex_preset_names();
+point_neuron_params adex_preset(const std::string& name);
+
 class point_neuron_group final : public neuron_group {
  public:
   // `gids` are the global ids of the local neurons (used to key initial-state draws).
@@ -49,28 +54,26 @@ class point_neuron_group final : public neuron_group {
                      std::uint32_t population_hash);
 
   std::size_t size() const override { return V_.size(); }
-  std::size_t receptor_count() const override { return receptors_.size(); }
-  double* receptor_input(std::size_t r) override { return input_[r].data(); }
+  std::size_t receptor_count() const override { return bank_.count(); }
+  double* receptor_input(std::size_t r) override { return bank_.input(r); }
   double* current_input() override { return current_.data(); }
   void update(step_t t, std::vector<index_t>& spiked) override;
   std::vector<std::string> state_variables() const override;
   bool get_state(const std::string& variable, std::span<double> out) const override;
   bool set_state(const std::string& variable, std::span<const double> in) override;
+  const double* state_data(const std::string& variable) const override;
   std::size_t bytes_per_neuron() const override;
 
  private:
   point_neuron_params p_;
-  std::vector<receptor_spec> receptors_;
+  receptor_bank bank_;
   double dt_;
   std::int32_t ref_steps_;
   bool has_exp_, has_adapt_, has_delta_, has_conductance_;
   std::vector<double> V_, w_;
   std::vector<std::int32_t> refractory_;          // steps left
-  std::vector<std::vector<double>> syn_;          // one state (I or g) per receptor
-  std::vector<std::vector<double>> input_;        // accumulators per receptor
   std::vector<double> current_;                   // external current accumulator (pA)
   std::vector<double> drive_I_, drive_G_, drive_V_;  // per-step scratch
-  std::vector<double> jump_, decay_;              // per receptor
 
   template <bool Exp, bool Adapt, bool Delta, bool ExpEuler>
   void integrate();

@@ -1,0 +1,58 @@
+// The synaptic receptors of one rank-local group as struct-of-arrays: per receptor an
+// accumulator that arrivals and inputs add weights into during a step, and the kernel
+// state(s) it drives. Shared by every neuron model that has receptors.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "balnet/model/receptor.hpp"
+
+namespace balnet {
+
+class receptor_bank {
+ public:
+  receptor_bank() = default;
+  receptor_bank(const std::vector<receptor_spec>& specs, std::size_t n, double dt);
+
+  std::size_t count() const { return slots_.size(); }
+  std::size_t size() const { return n_; }
+  const receptor_spec& spec(std::size_t r) const { return slots_[r].spec; }
+  double* input(std::size_t r) { return slots_[r].in.data(); }
+  bool has_conductance() const { return has_conductance_; }
+  bool has_delta() const { return has_delta_; }
+
+  // Consumes and zeroes this step's accumulators and advances every kernel by one step.
+  // Adds to I the current of current receptors and g*E_rev of conductance receptors, to G
+  // the conductances (the caller's membrane equation subtracts G*V), to DV the voltage
+  // jumps of delta receptors. The values added are those at the start of the step
+  // (arrivals of this step included); G and DV may be null when there is no such receptor.
+  void step(double* __restrict I, double* __restrict G, double* __restrict DV);
+
+  // Recordable variables: I_<name> (current) or g_<name> (conductance) per receptor, and
+  // x_<name>, the second state of alpha and biexp kernels (for checkpoints).
+  std::vector<std::string> variables() const;
+  bool get(const std::string& variable, std::span<double> out) const;
+  bool set(const std::string& variable, std::span<const double> in);
+  // Pointer to a stored array holding the variable, or nullptr (computed or unknown).
+  const double* data(const std::string& variable) const;
+  std::size_t bytes_per_neuron() const;
+
+ private:
+  struct slot {
+    receptor_spec spec;
+    double jump = 1.0;        // first-state jump per unit weight
+    double d1 = 0.0, d2 = 0.0;  // per-step decay factors (tau, tau_rise)
+    std::vector<double> s1, s2, in;
+  };
+  std::vector<slot> slots_;
+  std::size_t n_ = 0;
+  double dt_ = 0.1;
+  bool has_conductance_ = false, has_delta_ = false;
+
+  int find(const std::string& variable, bool& aux) const;
+};
+
+}  // namespace balnet
