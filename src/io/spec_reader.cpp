@@ -99,7 +99,7 @@ population_spec read_population(const config& cfg, const std::string& name, cons
     const auto dot = k.find('.', 9);
     if (dot == std::string::npos) {
       s.fail(k, "receptor keys are receptor.NAME.type, receptor.NAME.tau, receptor.NAME.E_rev, "
-                "receptor.NAME.norm, receptor.NAME.kernel, receptor.NAME.tau_rise");
+                "receptor.NAME.norm, receptor.NAME.kernel, receptor.NAME.tau_rise, receptor.NAME.init");
     }
     const std::string rn = k.substr(9, dot - 9);
     if (!is_identifier(rn)) s.fail(k, "receptor names must be identifiers");
@@ -127,6 +127,7 @@ population_spec read_population(const config& cfg, const std::string& name, cons
                                        pre + "tau = " + std::to_string(r.tau) + " ms (for equal ones use kernel = alpha)");
         }
       }
+      r.init = s.dist(pre + "init", distribution::constant(0.0));
       if (s.has(pre + "norm")) {
         r.norm = s.choice(pre + "norm", {"area", "peak"}) == "area" ? receptor_norm::area : receptor_norm::peak;
       }

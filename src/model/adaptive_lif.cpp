@@ -40,7 +40,7 @@ adaptive_lif_group::adaptive_lif_group(const adaptive_lif_params& p,
                                        const std::vector<receptor_spec>& receptors,
                                        const std::vector<gid_t>& gids, double dt,
                                        std::uint64_t seed, std::uint32_t population_hash)
-    : p_(p), bank_(receptors, gids.size(), dt), dt_(dt) {
+    : p_(p), bank_(receptors, gids, dt, seed, population_hash), dt_(dt) {
   const std::size_t n = gids.size();
   ref_steps_ = static_cast<std::int32_t>(std::llround(p_.t_ref / dt_));
   V_.resize(n);

@@ -90,7 +90,7 @@ hh_params hh_params::read(section_reader& s, const std::string& model) {
 hh_group::hh_group(const hh_params& p, const std::vector<receptor_spec>& receptors,
                    const std::vector<gid_t>& gids, double dt, std::uint64_t seed,
                    std::uint32_t population_hash)
-    : p_(p), bank_(receptors, gids.size(), dt), dt_(dt) {
+    : p_(p), bank_(receptors, gids, dt, seed, population_hash), dt_(dt) {
   const std::size_t n = gids.size();
   V_.resize(n);
   m_.resize(n);

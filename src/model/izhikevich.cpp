@@ -78,7 +78,7 @@ izhikevich_group::izhikevich_group(const izhikevich_params& p,
                                    const std::vector<receptor_spec>& receptors,
                                    const std::vector<gid_t>& gids, double dt, std::uint64_t seed,
                                    std::uint32_t population_hash)
-    : p_(p), bank_(receptors, gids.size(), dt), dt_(dt) {
+    : p_(p), bank_(receptors, gids, dt, seed, population_hash), dt_(dt) {
   const std::size_t n = gids.size();
   v_.resize(n);
   u_.resize(n);

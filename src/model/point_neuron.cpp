@@ -96,7 +96,7 @@ point_neuron_group::point_neuron_group(const point_neuron_params& p,
                                        std::vector<receptor_spec> receptors,
                                        const std::vector<gid_t>& gids, double dt,
                                        std::uint64_t seed, std::uint32_t population_hash)
-    : p_(p), bank_(receptors, gids.size(), dt), dt_(dt) {
+    : p_(p), bank_(receptors, gids, dt, seed, population_hash), dt_(dt) {
   const std::size_t n = gids.size();
   ref_steps_ = static_cast<std::int32_t>(std::llround(p_.t_ref / dt_));
   has_exp_ = p_.Delta_T > 0;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "balnet/core/rng.hpp"
+
 namespace balnet {
 
 const char* to_string(receptor_kind k) {
@@ -41,9 +43,12 @@ double receptor_jump(const receptor_spec& r) {
   return 1.0;
 }
 
-receptor_bank::receptor_bank(const std::vector<receptor_spec>& specs, std::size_t n, double dt)
-    : n_(n), dt_(dt) {
-  for (const auto& r : specs) {
+receptor_bank::receptor_bank(const std::vector<receptor_spec>& specs, const std::vector<gid_t>& gids,
+                             double dt, std::uint64_t seed, std::uint32_t population_hash)
+    : n_(gids.size()), dt_(dt) {
+  const std::size_t n = n_;
+  for (std::size_t ri = 0; ri < specs.size(); ++ri) {
+    const auto& r = specs[ri];
     slot s;
     s.spec = r;
     s.in.assign(n, 0.0);
@@ -53,6 +58,14 @@ receptor_bank::receptor_bank(const std::vector<receptor_spec>& specs, std::size_
       s.s1.assign(n, 0.0);
       if (r.kernel != receptor_kernel::exponential) s.s2.assign(n, 0.0);
       if (r.kernel == receptor_kernel::biexp) s.d2 = std::exp(-dt / r.tau_rise);
+    }
+    if (r.kind != receptor_kind::delta && !(r.init.is_constant() && r.init.a == 0.0)) {
+      // The value at t = 0 (for biexp the decaying state; the rise state starts at 0).
+      for (std::size_t i = 0; i < n; ++i) {
+        random_stream rs(seed, rng_domain::initial_state, population_hash, gids[i],
+                         (std::uint64_t{1} << 40) + (static_cast<std::uint64_t>(ri) << 20));
+        s.s1[i] = r.init.sample(rs);
+      }
     }
     if (r.kind == receptor_kind::conductance) has_conductance_ = true;
     if (r.kind == receptor_kind::delta) has_delta_ = true;

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "balnet/core/distribution.hpp"
+
 namespace balnet {
 
 enum class receptor_kind {
@@ -32,6 +34,8 @@ struct receptor_spec {
   double tau_rise = 0.0;   // ms: rise time constant (biexp only), < tau
   double E_rev = 0.0;      // mV (conductance)
   receptor_norm norm = receptor_norm::standard;
+  // Initial value of the current or conductance (drawn per neuron; default 0).
+  distribution init = distribution::constant(0.0);
 
   bool unit_area() const {
     return norm == receptor_norm::area ||

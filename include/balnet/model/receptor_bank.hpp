@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "balnet/core/types.hpp"
 #include "balnet/model/receptor.hpp"
 
 namespace balnet {
@@ -15,7 +17,10 @@ namespace balnet {
 class receptor_bank {
  public:
   receptor_bank() = default;
-  receptor_bank(const std::vector<receptor_spec>& specs, std::size_t n, double dt);
+  // `gids` are the local neurons (initial values are drawn from their initial-state
+  // streams, at a fixed offset past the model's own draws).
+  receptor_bank(const std::vector<receptor_spec>& specs, const std::vector<gid_t>& gids, double dt,
+                std::uint64_t seed, std::uint32_t population_hash);
 
   std::size_t count() const { return slots_.size(); }
   std::size_t size() const { return n_; }
