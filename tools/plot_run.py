@@ -145,7 +145,7 @@ def state(f, path, t0, t1, variables, max_neurons):
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
-    return True
+    return len(panels)
 
 
 def main():
@@ -170,8 +170,9 @@ def main():
         written.append(prefix + "_raster.png")
     if rates(f, prefix + "_rates.png", args.t0, t1, args.smooth):
         written.append(prefix + "_rates.png")
-    if state(f, prefix + "_state.png", args.t0, t1, variables, args.neurons):
-        written.append(prefix + "_state.png")
+    panels = state(f, prefix + "_state.png", args.t0, t1, variables, args.neurons)
+    if panels:
+        written.append(f"{prefix}_state.png ({panels} panel{'s' if panels > 1 else ''})")
     if not written:
         sys.exit(f"plot_run: {args.file} holds no spikes, rates or state reports")
     for w in written:
