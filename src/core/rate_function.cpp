@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "balnet/core/expression.hpp"
 
@@ -58,7 +59,11 @@ double rate_function::at(double t) const {
 
 std::string rate_function::describe() const {
   switch (kind_) {
-    case kind::constant: return std::to_string(value_) + " Hz";
+    case kind::constant: {
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "%g Hz", value_);
+      return buf;
+    }
     case kind::expression: return "rate(t) = " + text_ + " Hz";
     case kind::table: return "rate table of " + std::to_string(times_.size()) + " values";
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "balnet/core/hazard_trains.hpp"
 #include "balnet/input/current_inputs.hpp"
@@ -165,8 +166,11 @@ std::unique_ptr<input_driver> make_inhomogeneous_poisson(const input_spec& spec,
 }
 
 std::string inhomogeneous_poisson_spec::describe(const network_spec& net) const {
-  std::string s = "independent trains of " + std::to_string(sources) + " sources x " + rate.describe() +
-                  ", weight " + std::to_string(weight) + " on receptor " + receptor + " of";
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%g sources x ", sources);
+  std::string s = "independent trains of " + std::string(buf) + rate.describe();
+  std::snprintf(buf, sizeof(buf), ", weight %g", weight);
+  s += std::string(buf) + " on receptor " + receptor + " of";
   for (auto t : targets) s += " " + net.populations[t].name;
   return s;
 }
