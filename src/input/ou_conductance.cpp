@@ -6,6 +6,7 @@
 #include "balnet/core/rng.hpp"
 #include "balnet/input/current_inputs.hpp"
 #include "balnet/input/neuron_set.hpp"
+#include "balnet/input/receptor_sink.hpp"
 #include "balnet/io/config.hpp"
 #include "balnet/io/table_file.hpp"
 #include "balnet/model/receptor_bank.hpp"
@@ -21,15 +22,13 @@ class ou_driver final : public input_driver {
   ou_driver(const ou_conductance_spec& spec, const input_context& ctx) : spec_(spec) {
     const auto& pop = ctx.net.populations[spec_.target];
     const auto& re = pop.receptors[spec_.receptor_e];
-    const auto& ri = pop.receptors[spec_.receptor_i];
-    in_e_ = ctx.groups[spec_.target]->receptor_input(spec_.receptor_e);
-    in_i_ = ctx.groups[spec_.target]->receptor_input(spec_.receptor_i);
+    // Exponential receptors: their input is g itself, the innovation is added as is.
+    in_e_ = receptor_sink(*ctx.groups[spec_.target], spec_.receptor_e);
+    in_i_ = receptor_sink(*ctx.groups[spec_.target], spec_.receptor_i);
     seed_ = ctx.net.run.seed;
     start_ = ctx.start;
     d_ = std::exp(-ctx.net.run.dt / re.tau);
     const double q = std::sqrt(1.0 - d_ * d_);
-    inv_jump_e_ = 1.0 / receptor_jump(re);
-    inv_jump_i_ = 1.0 / receptor_jump(ri);
     for (const auto& m : local_members(spec_.neurons, pop, ctx.part)) {
       const auto& p = spec_.params.size() == 1 ? spec_.params[0] : spec_.params[m.ordinal];
       neuron n;
@@ -76,8 +75,8 @@ class ou_driver final : public input_driver {
       const double q = first ? 1.0 : n.q;
       const double ge = n.mu_e * (1.0 - d) + q * n.s_e * x1 + dA_e;
       const double gi = n.mu_i * (1.0 - d) + q * (n.s_i1 * x1 + n.s_i2 * x2) + dA_i;
-      in_e_[n.local] += ge * inv_jump_e_;
-      in_i_[n.local] += gi * inv_jump_i_;
+      in_e_.add_state(n.local, ge);
+      in_i_.add_state(n.local, gi);
     }
   }
 
@@ -88,11 +87,10 @@ class ou_driver final : public input_driver {
     double mu_e, mu_i, s_e, s_i1, s_i2, q;
   };
   ou_conductance_spec spec_;
-  double* in_e_ = nullptr;
-  double* in_i_ = nullptr;
+  receptor_sink in_e_, in_i_;
   std::uint64_t seed_ = 0;
   step_t start_ = 0;
-  double d_ = 0.0, inv_jump_e_ = 1.0, inv_jump_i_ = 1.0;
+  double d_ = 0.0;
   std::vector<neuron> neurons_;
   std::vector<std::uint64_t> position_;
   std::vector<step_t> changes_;

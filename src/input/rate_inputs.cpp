@@ -7,6 +7,7 @@
 #include "balnet/core/hazard_trains.hpp"
 #include "balnet/input/current_inputs.hpp"
 #include "balnet/input/neuron_set.hpp"
+#include "balnet/input/receptor_sink.hpp"
 #include "balnet/io/config.hpp"
 #include "balnet/io/table_file.hpp"
 #include "balnet/network/partition.hpp"
@@ -32,7 +33,7 @@ std::size_t read_receptor(section_reader& s, const population_spec& pop, const s
 class inhomogeneous_poisson final : public input_driver {
  public:
   struct target {
-    double* input;
+    receptor_sink input;
     std::vector<index_t> local;
     hazard_trains trains;
   };
@@ -47,7 +48,7 @@ class inhomogeneous_poisson final : public input_driver {
     for (auto& tg : targets_) {
       const std::size_t n = tg.local.size();
       for (std::size_t k = 0; k < n; ++k) {
-        if (tg.trains.step(k, h)) tg.input[tg.local[k]] += w;
+        if (tg.trains.step(k, h)) tg.input.add(tg.local[k], w);
       }
     }
   }
@@ -62,7 +63,7 @@ class cue_driver final : public input_driver {
  public:
   cue_driver(const cue_spec& spec, const input_context& ctx) : spec_(spec) {
     const auto& pop = ctx.net.populations[spec_.target];
-    input_ = ctx.groups[spec_.target]->receptor_input(spec_.receptor_index);
+    input_ = receptor_sink(*ctx.groups[spec_.target], spec_.receptor_index);
     dt_ = ctx.net.run.dt;
     // Local neurons named by any cue, and for each the cues that name it.
     std::vector<std::uint64_t> all;
@@ -111,13 +112,13 @@ class cue_driver final : public input_driver {
     }
     const double w = spec_.weight;
     for (std::size_t k : active_) {
-      if (trains_.step(k, hazard_[k])) input_[local_[k]] += w;
+      if (trains_.step(k, hazard_[k])) input_.add(local_[k], w);
     }
   }
 
  private:
   cue_spec spec_;
-  double* input_ = nullptr;
+  receptor_sink input_;
   double dt_ = 0.1;
   std::vector<index_t> local_;
   std::vector<std::vector<std::uint32_t>> cues_of_;
@@ -154,7 +155,7 @@ std::unique_ptr<input_driver> make_inhomogeneous_poisson(const input_spec& spec,
   for (std::size_t k = 0; k < ps.targets.size(); ++k) {
     const auto p = ps.targets[k];
     inhomogeneous_poisson::target tg;
-    tg.input = ctx.groups[p]->receptor_input(ps.receptor_indices[k]);
+    tg.input = receptor_sink(*ctx.groups[p], ps.receptor_indices[k]);
     const auto& gids = ctx.gids[p];
     tg.local.resize(gids.size());
     for (std::size_t i = 0; i < gids.size(); ++i) tg.local[i] = static_cast<index_t>(i);

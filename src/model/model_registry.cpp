@@ -26,7 +26,12 @@ model_entry point_neuron_entry(const std::string& name) {
   };
   e.create = [](const population_spec& p, const std::vector<gid_t>& gids, const run_spec& run) {
     const auto& params = static_cast<const point_neuron_params&>(*p.params);
-    return std::make_unique<point_neuron_group>(params, p.receptors, gids, run.dt, run.seed, p.hash);
+    if (params.single) {
+      return std::unique_ptr<neuron_group>(std::make_unique<point_neuron_group_single>(
+          params, p.receptors, gids, run.dt, run.seed, p.hash));
+    }
+    return std::unique_ptr<neuron_group>(
+        std::make_unique<point_neuron_group>(params, p.receptors, gids, run.dt, run.seed, p.hash));
   };
   return e;
 }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <unordered_set>
 
 #include "balnet/core/distributions.hpp"
 #include "balnet/core/error.hpp"
@@ -34,14 +33,24 @@ std::vector<std::uint64_t> sample_without_replacement(random_stream& rs, std::ui
     }
     return out;
   }
-  std::unordered_set<std::uint64_t> chosen;
-  chosen.reserve(k * 2);
+  // Floyd's algorithm with a bitmap of the candidates (reused between calls).
+  thread_local std::vector<std::uint64_t> bits;
+  bits.assign((n + 63) / 64, 0);
+  auto test_and_set = [&](std::uint64_t x) {
+    const std::uint64_t m = std::uint64_t{1} << (x & 63);
+    const bool was = (bits[x >> 6] & m) != 0;
+    bits[x >> 6] |= m;
+    return was;
+  };
   for (std::uint64_t j = n - k; j < n; ++j) {
     const std::uint64_t t = rs.below(j + 1);
-    if (!chosen.insert(t).second) chosen.insert(j);
+    if (test_and_set(t)) test_and_set(j);
   }
-  out.assign(chosen.begin(), chosen.end());
-  std::sort(out.begin(), out.end());
+  for (std::uint64_t w = 0; w < bits.size(); ++w) {
+    for (std::uint64_t b = bits[w]; b != 0; b &= b - 1) {
+      out.push_back(w * 64 + static_cast<std::uint64_t>(__builtin_ctzll(b)));
+    }
+  }
   return out;
 }
 

@@ -24,8 +24,9 @@ std::uint64_t release_threshold(double p) {
 }
 
 void deliver_with_release(const synapse_store& store, std::uint32_t segment, double* input,
-                          const std::vector<gid_t>& post_gids, gid_t pre, step_t emitted,
-                          std::uint64_t seed, std::uint32_t projection_hash, std::uint64_t threshold) {
+                          float* input_single, double scale, const std::vector<gid_t>& post_gids,
+                          gid_t pre, step_t emitted, std::uint64_t seed, std::uint32_t projection_hash,
+                          std::uint64_t threshold) {
   const index_t* tgt = store.targets();
   const float* w = store.weights();
   const std::uint16_t delay = store.delay(segment);
@@ -35,7 +36,12 @@ void deliver_with_release(const synapse_store& store, std::uint32_t segment, dou
     // Synapses of one (pre, post) pair and delay are adjacent in a segment (generation order).
     ordinal = k > store.syn_begin(segment) && tgt[k - 1] == tgt[k] ? ordinal + 1 : 0;
     const std::uint32_t u = release_draw(seed, projection_hash, emitted, pre, post_gids[tgt[k]], delay, ordinal);
-    if (u < threshold) input[tgt[k]] += w[k];
+    if (u >= threshold) continue;
+    if (input) {
+      input[tgt[k]] += scale == 1.0 ? static_cast<double>(w[k]) : static_cast<double>(w[k]) * scale;
+    } else {
+      input_single[tgt[k]] += scale == 1.0 ? w[k] : w[k] * static_cast<float>(scale);
+    }
   }
 }
 

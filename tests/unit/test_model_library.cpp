@@ -228,7 +228,7 @@ TEST(receptor_kernels, alpha_and_biexp_have_unit_area_or_peak) {
     if (!c.norm.empty()) ini += "receptor.r.norm = " + c.norm + "\n";
     local_network ln(spec_of(ini));
     auto& g = ln.group("n");
-    g.receptor_input(0)[0] = 2.0;  // weight 2
+    g.receptor_input(0)[0] = 2.0 * g.receptor_scale(0);  // an arrival of weight 2
     const std::string var = (c.type == "current" ? "I_r" : "g_r");
     double area = 0, peak = 0, t_peak = 0;
     std::vector<index_t> s;

@@ -50,6 +50,7 @@ class izhikevich_group final : public neuron_group {
   std::size_t size() const override { return v_.size(); }
   std::size_t receptor_count() const override { return bank_.count(); }
   double* receptor_input(std::size_t r) override { return bank_.input(r); }
+  double receptor_scale(std::size_t r) const override { return bank_.scale(r); }
   double* current_input() override { return current_.data(); }
   void update(step_t t, std::vector<index_t>& spiked) override;
   std::vector<std::string> state_variables() const override;

@@ -1,6 +1,8 @@
-// The synaptic receptors of one rank-local group as struct-of-arrays: per receptor an
-// accumulator that arrivals and inputs add weights into during a step, and the kernel
-// state(s) it drives. Shared by every neuron model that has receptors.
+// The synaptic receptors of one rank-local group as struct-of-arrays, shared by the models
+// of the library (izhikevich, hh, traub_miles, adaptive_lif). Arrivals and inputs add
+// weight * scale(r) to input(r)[i] during a step (neuron_group's contract): for exponential
+// kernels that is the current or conductance itself, for alpha kernels the rising state, for
+// biexp kernels and delta receptors a pending weight consumed by the next step().
 #pragma once
 
 #include <cstddef>
@@ -25,19 +27,20 @@ class receptor_bank {
   std::size_t count() const { return slots_.size(); }
   std::size_t size() const { return n_; }
   const receptor_spec& spec(std::size_t r) const { return slots_[r].spec; }
-  double* input(std::size_t r) { return slots_[r].in.data(); }
+  double* input(std::size_t r);
+  double scale(std::size_t r) const { return slots_[r].jump; }
   bool has_conductance() const { return has_conductance_; }
   bool has_delta() const { return has_delta_; }
 
-  // Consumes and zeroes this step's accumulators and advances every kernel by one step.
+  // Takes in this step's arrivals and advances every kernel by one step.
   // Adds to I the current of current receptors and g*E_rev of conductance receptors, to G
   // the conductances (the caller's membrane equation subtracts G*V), to DV the voltage
   // jumps of delta receptors. The values added are those at the start of the step
   // (arrivals of this step included); G and DV may be null when there is no such receptor.
   void step(double* __restrict I, double* __restrict G, double* __restrict DV);
 
-  // Recordable variables: I_<name> (current) or g_<name> (conductance) per receptor, and
-  // x_<name>, the second state of alpha and biexp kernels (for checkpoints).
+  // Recordable variables: I_<name> (current), g_<name> (conductance) or pending_<name>
+  // (delta) per receptor, and x_<name>, the second state of alpha and biexp kernels.
   std::vector<std::string> variables() const;
   bool get(const std::string& variable, std::span<double> out) const;
   bool set(const std::string& variable, std::span<const double> in);
@@ -48,8 +51,10 @@ class receptor_bank {
  private:
   struct slot {
     receptor_spec spec;
-    double jump = 1.0;        // first-state jump per unit weight
+    double jump = 1.0;        // jump per unit weight
     double d1 = 0.0, d2 = 0.0;  // per-step decay factors (tau, tau_rise)
+    // exponential: s1 = I or g (arrivals land here); alpha: s1 = I or g, s2 = rising state
+    // (arrivals); biexp: s1, s2 = decaying and rising states, in = pending; delta: in.
     std::vector<double> s1, s2, in;
   };
   std::vector<slot> slots_;

@@ -19,10 +19,12 @@ std::uint32_t release_draw(std::uint64_t seed, std::uint32_t projection_hash, st
 // Threshold for release_draw: a synapse transmits when draw < threshold (p in [0, 1]).
 std::uint64_t release_threshold(double p);
 
-// Adds the weights of segment `segment` of `store` into `input` for the synapses that
-// release. `post_gids` maps the store's target indices to gids.
+// Adds weight * scale of the synapses of segment `segment` of `store` that release into
+// `input` (or `input_single` for a single-precision group). `post_gids` maps the store's
+// target indices to gids.
 void deliver_with_release(const synapse_store& store, std::uint32_t segment, double* input,
-                          const std::vector<gid_t>& post_gids, gid_t pre, step_t emitted,
-                          std::uint64_t seed, std::uint32_t projection_hash, std::uint64_t threshold);
+                          float* input_single, double scale, const std::vector<gid_t>& post_gids,
+                          gid_t pre, step_t emitted, std::uint64_t seed, std::uint32_t projection_hash,
+                          std::uint64_t threshold);
 
 }  // namespace balnet
