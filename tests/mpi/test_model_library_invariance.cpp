@@ -74,6 +74,7 @@ receptor.e.E_rev = 0
 size = 40
 model = adex
 preset = zerlaut_rs
+precision = single
 V_init = uniform(-70, -55)
 receptor.e.type = conductance
 receptor.e.tau = 5
@@ -93,6 +94,7 @@ indegree = 5
 spatial_decay = 4
 delay_per_unit = 0.2
 weight = 3
+p_release = 0.8
 
 [projection.Xalif]
 source = X

@@ -214,3 +214,18 @@ TEST(input_errors, bad_stimuli_give_clear_config_errors) {
   EXPECT_NE(error_of(base + "[input.c]\ntype = cue\ntarget = P\nreceptor = x\nweight = 1\nstart = 1\nstop = 2\nrate = 5\n")
                 .find("has no receptor 'x' (its receptors: e, c)"), std::string::npos);
 }
+
+TEST(inputs, reach_single_precision_groups_and_follow_receptor_scales) {
+  // A `precision = single` population keeps float receptor states; a current receptor with
+  // area normalisation scales each weight by 1/tau.
+  local_network ln(spec_of("[run]\ndt = 0.1\nt_stop = 100\n[population.P]\nsize = 50\nmodel = lif\nprecision = single\n"
+                           "receptor.c.type = current\nreceptor.c.tau = 4\n"
+                           "[input.aff]\ntype = inhomogeneous_poisson\ntarget = P\nreceptor = c\nweight = 2\nrate = 1e4\n"));
+  auto in = ln.input(0);
+  auto& g = ln.group("P");
+  ASSERT_EQ(g.receptor_input(0), nullptr);
+  float* acc = g.receptor_input_single(0);
+  ASSERT_NE(acc, nullptr);
+  in->apply(0);  // 10 kHz at dt 0.1 ms: an event for every neuron
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(acc[i], 0.5f) << i;
+}
