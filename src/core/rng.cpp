@@ -98,4 +98,32 @@ std::uint64_t random_stream::below(std::uint64_t n) {
   return static_cast<std::uint64_t>(m >> 64);
 }
 
+void keyed_uniforms(std::uint64_t seed, rng_domain domain, std::uint32_t object,
+                    std::uint64_t block, const std::uint32_t* __restrict index, std::size_t n,
+                    double* __restrict out) {
+  const std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+  const std::uint32_t b0 = static_cast<std::uint32_t>(block), b1 = static_cast<std::uint32_t>(block >> 32);
+  const std::uint32_t hi = (static_cast<std::uint32_t>(domain) << 24) | (object & 0xFFFFFFu);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint32_t c0 = b0, c1 = b1, c2 = index[i], c3 = hi;
+    std::uint32_t x0 = k0, x1 = k1;
+    for (int round = 0; round < 10; ++round) {
+      if (round > 0) {
+        x0 += philox_w0;
+        x1 += philox_w1;
+      }
+      const std::uint64_t p0 = static_cast<std::uint64_t>(philox_m0) * c0;
+      const std::uint64_t p1 = static_cast<std::uint64_t>(philox_m1) * c2;
+      const std::uint32_t n0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1 ^ x0;
+      const std::uint32_t n2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3 ^ x1;
+      c1 = static_cast<std::uint32_t>(p1);
+      c3 = static_cast<std::uint32_t>(p0);
+      c0 = n0;
+      c2 = n2;
+    }
+    const std::uint64_t u = (static_cast<std::uint64_t>(c0) << 32) | c1;
+    out[i] = static_cast<double>(u >> 11) * 0x1p-53;
+  }
+}
+
 }  // namespace balnet

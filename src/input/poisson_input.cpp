@@ -48,27 +48,31 @@ poisson_input::poisson_input(const poisson_input_spec& spec, std::vector<target>
     : spec_(spec), targets_(std::move(targets)), seed_(seed) {
   p_ = std::min(1.0, spec_.rate * dt * 1e-3);
   const double n = static_cast<double>(spec_.sources);
-  dense_ = n * p_ >= 5.0 || p_ >= 1.0;
-  q_ = p_ <= 0.0 ? 0.0 : -std::expm1(n * std::log1p(-p_));
-  if (!dense_ && q_ > 0.0) {
+  const double mean = n * p_;
+  q_ = p_ <= 0.0 ? 0.0 : (p_ >= 1.0 ? 1.0 : -std::expm1(n * std::log1p(-p_)));
+  mode_ = q_ < 0.25 ? mode::sparse : (mean <= 50.0 && p_ < 1.0 ? mode::table : mode::dense);
+  if (mode_ != mode::dense && q_ > 0.0) {
     // pmf(k) = C(n,k) p^k (1-p)^(n-k), built upwards from pmf(0).
     double pmf = std::exp(n * std::log1p(-p_));
-    double cum = 0.0;
+    double cum = mode_ == mode::table ? pmf : 0.0;
+    if (mode_ == mode::table) cdf_.push_back(cum);
     for (std::uint64_t k = 1; k <= spec_.sources; ++k) {
       pmf *= (n - static_cast<double>(k) + 1.0) / static_cast<double>(k) * p_ / (1.0 - p_);
       cum += pmf;
       cdf_.push_back(cum);
-      if (pmf < 1e-18 * cum && cum > 0.5 * q_) break;
+      if (static_cast<double>(k) > mean && pmf < 1e-17 * cum) break;
     }
     const double total = cdf_.back();
     for (auto& c : cdf_) c /= total;
     cdf_.back() = 1.0;
   }
+  std::size_t largest = 0;
   for (const auto& tg : targets_) {
     state st;
-    st.next.assign(tg.gids.size(), -1);
-    st.position.assign(tg.gids.size(), 0);
-    if (!dense_ && q_ > 0.0) {
+    largest = std::max(largest, tg.gids.size());
+    if (mode_ == mode::sparse && q_ > 0.0) {
+      st.next.assign(tg.gids.size(), -1);
+      st.position.assign(tg.gids.size(), 0);
       for (std::size_t i = 0; i < tg.gids.size(); ++i) {
         random_stream rs(seed_, rng_domain::poisson_input, spec_.hash, tg.gids[i]);
         st.next[i] = start + static_cast<step_t>(geometric(rs, q_));
@@ -77,37 +81,68 @@ poisson_input::poisson_input(const poisson_input_spec& spec, std::vector<target>
     }
     states_.push_back(std::move(st));
   }
+  if (mode_ == mode::table) {
+    u_.resize(largest);
+    counts_.resize(largest);
+    // Entries equal to 1 can never be exceeded by u < 1: drop them but the last.
+    while (cdf_.size() > 1 && cdf_[cdf_.size() - 2] >= 1.0) cdf_.pop_back();
+  }
 }
 
-std::uint64_t poisson_input::draw_count(random_stream& rs) const {
-  const double u = rs.uniform();
-  const auto it = std::upper_bound(cdf_.begin(), cdf_.end(), u);
-  return static_cast<std::uint64_t>(it - cdf_.begin()) + 1;
+template <class T>
+void poisson_input::apply_to(step_t t, target& tg, state& st, T* __restrict in, T w) {
+  const std::size_t n = tg.gids.size();
+  switch (mode_) {
+    case mode::sparse: {
+      step_t* next = st.next.data();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (next[i] != t) continue;
+        random_stream rs(seed_, rng_domain::poisson_input, spec_.hash, tg.gids[i], st.position[i]);
+        const double u = rs.uniform();
+        const auto k = static_cast<std::size_t>(std::upper_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin()) + 1;
+        in[i] += w * static_cast<T>(k);
+        next[i] = t + 1 + static_cast<step_t>(geometric(rs, q_));
+        st.position[i] = rs.position();
+      }
+      break;
+    }
+    case mode::table: {
+      // Stateless: the draw of neuron g at step t is block t of g's stream.
+      keyed_uniforms(seed_, rng_domain::poisson_input, spec_.hash, static_cast<std::uint64_t>(t),
+                     tg.gids.data(), n, u_.data());
+      // count = number of table entries at or below u; branch-free, one pass per entry
+      // (vectorised over neurons). The table ends at 1 > u.
+      std::uint32_t* __restrict k = counts_.data();
+      const double* __restrict u = u_.data();
+      std::fill(k, k + n, 0u);
+      for (std::size_t j = 0; j + 1 < cdf_.size(); ++j) {
+        const double c = cdf_[j];
+        for (std::size_t i = 0; i < n; ++i) k[i] += u[i] >= c ? 1u : 0u;
+      }
+      for (std::size_t i = 0; i < n; ++i) in[i] += w * static_cast<T>(k[i]);
+      break;
+    }
+    case mode::dense: {
+      // Stateless: step t owns positions [t * 2^20, (t + 1) * 2^20) of g's stream.
+      const std::uint64_t pos = static_cast<std::uint64_t>(t) << 20;
+      for (std::size_t i = 0; i < n; ++i) {
+        random_stream rs(seed_, rng_domain::poisson_input, spec_.hash, tg.gids[i], pos);
+        in[i] += w * static_cast<T>(binomial(rs, spec_.sources, p_));
+      }
+      break;
+    }
+  }
 }
 
 void poisson_input::apply(step_t t) {
   if (q_ <= 0.0) return;
-  const double w = spec_.weight;
   for (std::size_t k = 0; k < targets_.size(); ++k) {
     auto& tg = targets_[k];
-    auto& st = states_[k];
-    double* in = tg.group->receptor_input(tg.receptor);
-    const std::size_t n = tg.gids.size();
-    if (dense_) {
-      for (std::size_t i = 0; i < n; ++i) {
-        random_stream rs(seed_, rng_domain::poisson_input, spec_.hash, tg.gids[i], st.position[i]);
-        in[i] += w * static_cast<double>(binomial(rs, spec_.sources, p_));
-        st.position[i] = rs.position();
-      }
-      continue;
-    }
-    step_t* next = st.next.data();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (next[i] != t) continue;
-      random_stream rs(seed_, rng_domain::poisson_input, spec_.hash, tg.gids[i], st.position[i]);
-      in[i] += w * static_cast<double>(draw_count(rs));
-      next[i] = t + 1 + static_cast<step_t>(geometric(rs, q_));
-      st.position[i] = rs.position();
+    const double w = spec_.weight * tg.group->receptor_scale(tg.receptor);
+    if (double* in = tg.group->receptor_input(tg.receptor)) {
+      apply_to(t, tg, states_[k], in, w);
+    } else {
+      apply_to(t, tg, states_[k], tg.group->receptor_input_single(tg.receptor), static_cast<float>(w));
     }
   }
 }

@@ -80,10 +80,25 @@ void spike_recorder::flush(step_t end) {
     per_dest[std::min<std::size_t>(k, static_cast<std::size_t>(ranks - 1))].push_back(e);
   }
   buffer_.clear();
-  auto mine = comm.exchange(per_dest);
-  std::sort(mine.begin(), mine.end(), [](const entry& a, const entry& b) {
+  std::vector<int> counts;
+  auto mine = comm.exchange(per_dest, &counts);
+  // Each rank's block is sorted by (step, gid): merge the runs pairwise.
+  const auto less = [](const entry& a, const entry& b) {
     return a.step != b.step ? a.step < b.step : a.gid < b.gid;
-  });
+  };
+  std::vector<std::size_t> bounds = {0};
+  for (int c : counts) bounds.push_back(bounds.back() + static_cast<std::size_t>(c));
+  while (bounds.size() > 2) {
+    std::vector<std::size_t> next = {0};
+    for (std::size_t k = 0; k + 2 < bounds.size(); k += 2) {
+      std::inplace_merge(mine.begin() + static_cast<std::ptrdiff_t>(bounds[k]),
+                         mine.begin() + static_cast<std::ptrdiff_t>(bounds[k + 1]),
+                         mine.begin() + static_cast<std::ptrdiff_t>(bounds[k + 2]), less);
+      next.push_back(bounds[k + 2]);
+    }
+    if (bounds.size() % 2 == 0) next.push_back(bounds.back());
+    bounds.swap(next);
+  }
   std::vector<double> t;
   std::vector<std::uint64_t> id;
   for (std::size_t p = 0; p < net_.populations.size(); ++p) {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_set>
+#include <limits>
 
 #include "balnet/core/distributions.hpp"
 #include "balnet/core/error.hpp"
@@ -33,14 +33,24 @@ std::vector<std::uint64_t> sample_without_replacement(random_stream& rs, std::ui
     }
     return out;
   }
-  std::unordered_set<std::uint64_t> chosen;
-  chosen.reserve(k * 2);
+  // Floyd's algorithm with a bitmap of the candidates (reused between calls).
+  thread_local std::vector<std::uint64_t> bits;
+  bits.assign((n + 63) / 64, 0);
+  auto test_and_set = [&](std::uint64_t x) {
+    const std::uint64_t m = std::uint64_t{1} << (x & 63);
+    const bool was = (bits[x >> 6] & m) != 0;
+    bits[x >> 6] |= m;
+    return was;
+  };
   for (std::uint64_t j = n - k; j < n; ++j) {
     const std::uint64_t t = rs.below(j + 1);
-    if (!chosen.insert(t).second) chosen.insert(j);
+    if (test_and_set(t)) test_and_set(j);
   }
-  out.assign(chosen.begin(), chosen.end());
-  std::sort(out.begin(), out.end());
+  for (std::uint64_t w = 0; w < bits.size(); ++w) {
+    for (std::uint64_t b = bits[w]; b != 0; b &= b - 1) {
+      out.push_back(w * 64 + static_cast<std::uint64_t>(__builtin_ctzll(b)));
+    }
+  }
   return out;
 }
 
@@ -64,6 +74,44 @@ std::vector<std::uint64_t> draw_fixed(random_stream& rs, std::uint64_t n, std::u
     }
   }
   return idx;
+}
+
+// Ring distance between source index j and a target placed at x (source index units) on a
+// ring of circumference n.
+double ring_distance(double j, double x, double n) {
+  const double d = std::fabs(j - x);
+  return std::min(d, n - d);
+}
+
+// `k` sources of [0, n) without replacement (excluding `self` if < n), each chosen with
+// probability proportional to exp(-(d/decay)^2) as successive weighted draws do
+// (Efraimidis-Spirakis: the k largest keys log(u)/weight). Ascending.
+std::vector<std::uint64_t> draw_ring(random_stream& rs, std::uint64_t n, std::uint64_t k, double x,
+                                     double decay, std::uint64_t self) {
+  struct cand {
+    double key;
+    std::uint64_t j;
+  };
+  std::vector<cand> c;
+  c.reserve(n);
+  const double nd = static_cast<double>(n);
+  for (std::uint64_t j = 0; j < n; ++j) {
+    const double u = rs.uniform_pos();
+    if (j == self) continue;
+    const double d = ring_distance(static_cast<double>(j), x, nd) / decay;
+    const double w = std::exp(-d * d);
+    c.push_back({w > 0 ? std::log(u) / w : -std::numeric_limits<double>::infinity(), j});
+  }
+  auto better = [](const cand& a, const cand& b) { return a.key != b.key ? a.key > b.key : a.j < b.j; };
+  if (k < c.size()) {
+    std::nth_element(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(k), c.end(), better);
+    c.resize(k);
+  }
+  std::vector<std::uint64_t> out;
+  out.reserve(c.size());
+  for (const auto& e : c) out.push_back(e.j);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace
@@ -138,6 +186,18 @@ std::vector<raw_synapse> generate_synapses(const projection_spec& proj, const ne
       case connection_rule::one_to_one:
         make(post_index, i, ws, ds);
         break;
+      case connection_rule::ring: {
+        // The target sits at its index scaled to the source's ring.
+        const double x = static_cast<double>(post_index) * static_cast<double>(pre.size) /
+                         static_cast<double>(post.size);
+        for (std::uint64_t j : draw_ring(cs, pre.size, proj.degree, x, proj.spatial_decay, self)) {
+          const double w = proj.weight.sample(ws) * proj.weight_scale;
+          const double dist = ring_distance(static_cast<double>(j), x, static_cast<double>(pre.size));
+          const std::uint16_t d = delay_steps(proj.delay.sample(ds) + proj.delay_per_unit * dist, dt);
+          out.push_back({static_cast<std::uint32_t>(j), i, static_cast<float>(w), d});
+        }
+        break;
+      }
       case connection_rule::fixed_outdegree:
         break;
     }

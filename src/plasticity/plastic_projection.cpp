@@ -164,11 +164,10 @@ double plastic_projection::pre_trace(std::uint32_t s, std::size_t i, step_t t) c
   return rec[1 + i] * decay_[i](static_cast<std::uint64_t>(t - static_cast<step_t>(rec[0])));
 }
 
-void plastic_projection::arrive(std::uint32_t s, step_t t, double* __restrict input) {
+void plastic_projection::arrive(std::uint32_t s, step_t t) {
   const std::uint32_t b = store_.syn_begin(s), e = store_.syn_end(s);
   const index_t* __restrict tgt = store_.targets();
   float* __restrict w = store_.weights();
-  for (std::uint32_t k = b; k < e; ++k) input[tgt[k]] += w[k];
   const std::size_t nt = pre_taus_.size();
   double* rec = seg_.data() + s * stride_;
   const auto elapsed = static_cast<std::uint64_t>(t - static_cast<step_t>(rec[0]));

@@ -53,6 +53,7 @@ void print_plan(std::ostream& os, const config& cfg, const network_spec& net, in
     if (p.is_source) os << "(spike source)";
     for (const auto& r : p.receptors) {
       os << r.name << " (" << to_string(r.kind);
+      if (r.kind != receptor_kind::delta && r.kernel != receptor_kernel::exponential) os << " " << to_string(r.kernel);
       if (r.kind != receptor_kind::delta) os << ", tau " << r.tau << " ms";
       if (r.kind == receptor_kind::conductance) os << ", E_rev " << r.E_rev << " mV";
       os << ") ";
@@ -70,7 +71,10 @@ void print_plan(std::ostream& os, const config& cfg, const network_spec& net, in
        << to_string(pr.rule) << std::right << std::setw(14) << group_digits(n) << "  "
        << pr.weight.describe();
     if (pr.weight_scale != 1.0) os << " x " << pr.weight_scale;
-    os << ", " << pr.delay.describe() << " ms\n";
+    os << ", " << pr.delay.describe() << " ms";
+    if (pr.rule == connection_rule::ring) os << " + " << pr.delay_per_unit << " ms/unit, spatial decay " << pr.spatial_decay;
+    if (pr.p_release < 1.0) os << ", p_release " << pr.p_release;
+    os << "\n";
   }
   for (const auto& pr : net.projections) {
     if (!pr.plasticity) continue;

@@ -1,6 +1,7 @@
 #include "balnet/sim/recorder.hpp"
 
 #include "balnet/sim/plasticity_recorders.hpp"
+#include "balnet/sim/state_recorder.hpp"
 
 namespace balnet {
 
@@ -10,6 +11,7 @@ const std::vector<recorder_entry>& recorder_table() {
       weight_stats_recorder_entry(),     // issue 3: mean/SD/min/max per projection
       weight_snapshot_recorder_entry(),  // issue 3: all weights at chosen times
       synaptic_recorder_entry(),         // issue 3: synaptic currents of sampled neurons
+      {"state", read_state_recorder, make_state_recorder},
   };
   return table;
 }

@@ -14,6 +14,7 @@
 #include "balnet/network/connectivity.hpp"
 #include "balnet/plasticity/plasticity_engine.hpp"
 #include "balnet/plasticity/plasticity_spec.hpp"
+#include "balnet/network/release.hpp"
 #include "balnet/sim/resources.hpp"
 
 namespace balnet {
@@ -60,6 +61,8 @@ void simulation::build() {
     ps.spec = &pr;
     ps.store = synapse_store(spec_.populations[pr.source].size, generate_synapses(pr, spec_, part_));
     ps.input = groups_[pr.target]->receptor_input(pr.receptor_index);
+    ps.input_single = groups_[pr.target]->receptor_input_single(pr.receptor_index);
+    ps.scale = groups_[pr.target]->receptor_scale(pr.receptor_index);
     if (ps.store.size() > 0) {
       dmin = std::min<std::int64_t>(dmin, ps.store.min_delay());
       dmax = std::max<std::int64_t>(dmax, ps.store.max_delay());
@@ -123,6 +126,22 @@ void simulation::build() {
   timers_.add(phase::build, timers::now() - t0);
 }
 
+namespace {
+
+// in[target] += weight (* scale): the innermost loop of spike delivery.
+template <class T>
+inline void add_weights(T* __restrict in, const index_t* __restrict tgt, const float* __restrict w,
+                        std::uint32_t b, std::uint32_t e, double scale) {
+  if (scale == 1.0) {
+    for (std::uint32_t k = b; k < e; ++k) in[tgt[k]] += static_cast<T>(w[k]);
+  } else {
+    const T s = static_cast<T>(scale);
+    for (std::uint32_t k = b; k < e; ++k) in[tgt[k]] += static_cast<T>(w[k]) * s;
+  }
+}
+
+}  // namespace
+
 void simulation::deliver(step_t t) {
   auto& bucket = buckets_[static_cast<std::size_t>(t % static_cast<step_t>(buckets_.size()))];
   if (bucket.empty()) return;
@@ -134,15 +153,24 @@ void simulation::deliver(step_t t) {
   });
   for (const auto& a : bucket) {
     const auto& ps = projections_[a.projection];
-    if (ps.plastic) {  // transmit, presynaptic updates, trace jumps
-      ps.plastic->arrive(a.segment, t, ps.input);
-      continue;
+    if (ps.spec->p_release < 1.0) {
+      // Stochastic release: one keyed draw per synapse and spike (network/release.hpp).
+      deliver_with_release(ps.store, a.segment, ps.input, ps.input_single, ps.scale, gids_[ps.spec->target],
+                           a.src, t - ps.store.delay(a.segment), spec_.run.seed, ps.spec->hash,
+                           release_threshold(ps.spec->p_release));
+    } else {
+      const index_t* __restrict tgt = ps.store.targets();
+      const float* __restrict w = ps.store.weights();
+      const std::uint32_t b = ps.store.syn_begin(a.segment), e = ps.store.syn_end(a.segment);
+      if (ps.input) {
+        add_weights(ps.input, tgt, w, b, e, ps.scale);
+      } else {
+        add_weights(ps.input_single, tgt, w, b, e, ps.scale);
+      }
     }
-    const index_t* __restrict tgt = ps.store.targets();
-    const float* __restrict w = ps.store.weights();
-    double* __restrict in = ps.input;
-    const std::uint32_t e = ps.store.syn_end(a.segment);
-    for (std::uint32_t k = ps.store.syn_begin(a.segment); k < e; ++k) in[tgt[k]] += w[k];
+    // Presynaptic updates and trace jumps, after transmission with the old weights (on every
+    // arriving spike, released or not).
+    if (ps.plastic) ps.plastic->arrive(a.segment, t);
   }
   bucket.clear();
 }
@@ -164,10 +192,10 @@ void simulation::schedule(step_t interval_start, const std::vector<spike_msg>& m
 
 void simulation::step(step_t t, step_t interval_start, spike_recorder* spikes,
                       rate_recorder* rates, std::vector<std::pair<step_t, gid_t>>* capture) {
-  double t0 = timers::now();
+  // Two clock reads per step: the previous step's end starts this one.
   deliver(t);
   double t1 = timers::now();
-  timers_.add(phase::deliver, t1 - t0);
+  timers_.add(phase::deliver, t1 - clock_);
   for (auto& in : inputs_) in->apply(t);
   const auto lag = static_cast<std::uint32_t>(t - interval_start);
   for (std::size_t p = 0; p < groups_.size(); ++p) {
@@ -194,11 +222,13 @@ void simulation::step(step_t t, step_t interval_start, spike_recorder* spikes,
     if (rates) rates->add(t, p, spiked_.size());
     sync_counts_[p] += spiked_.size();
   }
-  const double t2 = timers::now();
-  timers_.add(phase::update, t2 - t1);
+  clock_ = timers::now();
+  timers_.add(phase::update, clock_ - t1);
   if (!recorders_.empty()) {
     for (auto& r : recorders_) r->sample(t);
-    timers_.add(phase::write, timers::now() - t2);
+    const double t3 = timers::now();
+    timers_.add(phase::write, t3 - clock_);
+    clock_ = t3;
   }
 }
 
@@ -244,9 +274,10 @@ run_result simulation::run(output_file* out, const config* cfg, const run_option
   int syncs_since_flush = 0;
   while (t < t_end) {
     const step_t iv_end = std::min(t + D, t_end);
+    clock_ = timers::now();
     for (step_t s = t; s < iv_end; ++s) step(s, t, spikes.get(), rates.get(), opt.capture);
     {
-      const double e0 = timers::now();
+      const double e0 = clock_;
       const double w0 = exchange_->wait_seconds();
       std::uint32_t flags_all = 0;
       const auto& msgs = exchange_->exchange(0, flags_all);

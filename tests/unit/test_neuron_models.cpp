@@ -73,7 +73,7 @@ TEST(point_neuron, current_receptor_kernel_has_unit_area) {
   p.V_th = 1000;  // never fire
   const double dt = 0.01;
   point_neuron_group g(p, {r}, {0}, dt, 1, 1);
-  g.receptor_input(0)[0] = 2.0;  // weight 2: total charge 2 pA ms
+  g.receptor_input(0)[0] += 2.0 * g.receptor_scale(0);  // weight 2: total charge 2 pA ms
   std::vector<index_t> spiked;
   std::vector<double> I(1);
   double charge = 2.0 / 5.0 * dt;  // the current the first step integrates

@@ -65,9 +65,8 @@ double drift(const std::string& rule_keys, double w0, double r_pre, double r_pos
   const auto steps = static_cast<step_t>(seconds * 1000.0 / dt);
   const auto pre = trains(n, r_pre, steps, 1);
   const auto post = trains(n, r_post, steps, 2);
-  std::vector<double> input(n, 0.0);
   for (step_t t = 0; t < steps; ++t) {
-    for (index_t i : pre[static_cast<std::size_t>(t)]) proj.arrive(i, t, input.data());  // segment i = row i
+    for (index_t i : pre[static_cast<std::size_t>(t)]) proj.arrive(i, t);  // segment i = row i
     const auto& sp = post[static_cast<std::size_t>(t)];
     proj.post_spikes(sp, t);
     traces.advance(sp);

@@ -41,11 +41,10 @@ double pair(const std::string& keys, double w0, std::uint16_t delay, const std::
   plastic_projection::register_traces(*net.projections[0].plasticity, traces);
   traces.allocate(dt);
   plastic_projection proj(*net.projections[0].plasticity, store, traces, {0}, dt);
-  double input = 0;
   std::vector<index_t> none, one{0};
   for (step_t t = 0; t < steps; ++t) {
     for (step_t s : pre) {
-      if (s + delay == t) proj.arrive(0, t, &input);
+      if (s + delay == t) proj.arrive(0, t);
     }
     bool fired = false;
     for (step_t s : post) fired |= s == t;

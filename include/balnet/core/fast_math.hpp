@@ -40,4 +40,29 @@ inline double exp_det(double x) {
   return p * scale;
 }
 
+// Single-precision exp(x) to about 2 ulp for x in [-87, 88]; inputs outside are clamped.
+inline float exp_det(float x) {
+  x = std::min(std::max(x, -87.0f), 88.0f);
+  constexpr float shifter = 0x1.8p23f;
+  constexpr float log2e = 0x1.715476p0f;
+  constexpr float ln2_hi = 0x1.62e300p-1f;
+  constexpr float ln2_lo = 0x1.2fefa2p-17f;
+  const float t = x * log2e + shifter;
+  const float n = t - shifter;
+  const float r = (x - n * ln2_hi) - n * ln2_lo;  // |r| <= 0.347
+  // Taylor series to degree 7: truncation error below 6e-9 relative.
+  float p = 1.0f / 5040.0f;
+  p = p * r + 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  const std::int32_t ni = static_cast<std::int32_t>(std::bit_cast<std::uint32_t>(t) -
+                                                    std::bit_cast<std::uint32_t>(shifter));
+  const float scale = std::bit_cast<float>(static_cast<std::uint32_t>(ni + 127) << 23);
+  return p * scale;
+}
+
 }  // namespace balnet

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -28,6 +29,7 @@ enum class rng_domain : std::uint8_t {
   user2 = 9,
   user3 = 10,
   user4 = 11,
+  synaptic_release = 12,  // stochastic release (per projection, spike and synapse)
 };
 
 // FNV-1a of a name folded to 24 bits: the object id of a named config section.
@@ -61,5 +63,10 @@ class random_stream {
   std::uint64_t block_index_ = ~std::uint64_t{0};
   philox_counter block_{};
 };
+
+// out[i] = random_stream(seed, domain, object, index[i], 4 * block).uniform() for every i,
+// computed in one loop the compiler can vectorise (one Philox block per lane).
+void keyed_uniforms(std::uint64_t seed, rng_domain domain, std::uint32_t object, std::uint64_t block,
+                    const std::uint32_t* index, std::size_t n, double* out);
 
 }  // namespace balnet

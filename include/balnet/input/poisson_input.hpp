@@ -1,7 +1,11 @@
 // Independent Poisson drive per neuron: each step a neuron receives Binomial(sources,
-// rate dt) events of a fixed weight on one receptor, as Brian2's PoissonInput. Steps with
-// no event are skipped by drawing the gap to the next non-empty step (geometric), which
-// gives the same distribution at a cost per event rather than per step.
+// rate dt) events of a fixed weight on one receptor, as Brian2's PoissonInput. Three exact
+// samplers, chosen by the mean count per step:
+//  - sparse (most steps empty): the gap to the next non-empty step is drawn (geometric), so
+//    the cost is per event, not per step;
+//  - table (mean up to 50): one keyed uniform per neuron and step (a Philox block per lane,
+//    vectorised over neurons) inverted through the cumulative distribution;
+//  - dense (larger means): a binomial draw per neuron and step.
 #pragma once
 
 #include <cstdint>
@@ -43,16 +47,21 @@ class poisson_input final : public input_driver {
     std::vector<step_t> next;             // next step with at least one event (sparse mode)
     std::vector<std::uint64_t> position;  // position in the neuron's random stream
   };
+  enum class mode { sparse, table, dense };
   poisson_input_spec spec_;
   std::vector<target> targets_;
   std::vector<state> states_;
   std::uint64_t seed_;
   double p_;      // event probability of one source per step
   double q_;      // probability of at least one event per step
-  bool dense_;    // draw a binomial count every step instead of skipping
-  std::vector<double> cdf_;  // P(count <= k | count >= 1), k = 1, 2, ...
+  mode mode_;
+  std::vector<double> cdf_;  // sparse: P(count <= k | count >= 1), k = 1, 2, ...
+                             // table: P(count <= k), k = 0, 1, ...
+  std::vector<double> u_;    // table mode: one uniform per neuron (scratch)
+  std::vector<std::uint32_t> counts_;  // table mode: one count per neuron (scratch)
 
-  std::uint64_t draw_count(random_stream& rs) const;
+  template <class T>
+  void apply_to(step_t t, target& tg, state& st, T* in, T w);
 };
 
 }  // namespace balnet

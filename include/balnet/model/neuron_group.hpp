@@ -18,10 +18,15 @@ class neuron_group {
   // Number of local neurons.
   virtual std::size_t size() const = 0;
 
-  // Receptor accumulators: arrivals and external drive add weights here during a step;
-  // update() consumes and zeroes them.
+  // Receptor inputs: arrivals and external drive add weight * receptor_scale(r) to
+  // receptor_input(r)[i] during a step, before update(). (For exponential receptors this is
+  // the synaptic state itself, so no accumulator has to be cleared every step.)
   virtual std::size_t receptor_count() const = 0;
   virtual double* receptor_input(std::size_t receptor) = 0;
+  // Groups that keep their state in single precision return nullptr from receptor_input and
+  // their float array here.
+  virtual float* receptor_input_single(std::size_t) { return nullptr; }
+  virtual double receptor_scale(std::size_t) const { return 1.0; }
   // External current accumulator (pA), added to the membrane current for one step and
   // zeroed by update(); nullptr for models without a membrane (spike sources).
   virtual double* current_input() = 0;
@@ -35,6 +40,13 @@ class neuron_group {
   // Copies one variable of all local neurons; false if the model has no such variable.
   virtual bool get_state(const std::string& variable, std::span<double> out) const = 0;
   virtual bool set_state(const std::string& variable, std::span<const double> in) = 0;
+  // The local array that holds `variable` (one value per local neuron, valid for the
+  // group's lifetime), or nullptr when the model computes the variable on request; state
+  // recorders then fall back to get_state.
+  virtual const double* state_data(const std::string& variable) const {
+    (void)variable;
+    return nullptr;
+  }
 
   // Bytes of state held per local neuron (for memory reports).
   virtual std::size_t bytes_per_neuron() const = 0;

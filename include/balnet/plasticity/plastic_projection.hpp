@@ -58,8 +58,9 @@ class plastic_projection {
   // Registers the postsynaptic time constants this spec needs (call before allocate()).
   static void register_traces(const plasticity_spec& spec, post_traces& traces);
 
-  // A spike arriving at step t over segment s: transmit into `input`, update, jump.
-  void arrive(std::uint32_t s, step_t t, double* __restrict input);
+  // A spike arriving at step t over segment s (after the simulation transmitted it with the
+  // current weights): presynaptic updates, then the trace jump.
+  void arrive(std::uint32_t s, step_t t);
   // Local target neurons `spiked` (ascending) fired at step t.
   void post_spikes(const std::vector<index_t>& spiked, step_t t);
 

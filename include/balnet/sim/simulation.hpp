@@ -71,7 +71,9 @@ class simulation {
   struct projection_state {
     const projection_spec* spec;
     synapse_store store;
-    double* input = nullptr;  // receptor accumulator of the target group
+    double* input = nullptr;   // receptor input of the target group (double precision)
+    float* input_single = nullptr;  // ... or of a single-precision group
+    double scale = 1.0;       // receptor_scale of that receptor
     plastic_projection* plastic = nullptr;  // set for plastic projections
   };
   struct arrival {
@@ -98,6 +100,7 @@ class simulation {
   std::uint64_t global_synapses_ = 0;
   std::uint64_t routing_bytes_ = 0;
   std::vector<index_t> spiked_;
+  double clock_ = 0.0;  // wall clock at the end of the last timed region
   std::vector<std::uint64_t> sync_counts_;  // local spikes per population since last sync
 
   void deliver(step_t t);
