@@ -17,7 +17,7 @@ packages="g++ make cmake git ca-certificates pkg-config openmpi-bin libopenmpi-d
   libboost-program-options-dev libhdf5-openmpi-dev hdf5-tools libgtest-dev python3 python3-h5py
   python3-numpy"
 if [ "$want_tests" = 1 ]; then
-  packages="$packages python3-matplotlib"
+  packages="$packages python3-matplotlib python3-brian"
 fi
 
 missing=""

@@ -157,11 +157,14 @@ class parser {
     if (f == "floor") { need(1); return std::floor(a[0]); }
     if (f == "ceil") { need(1); return std::ceil(a[0]); }
     if (f == "round") { need(1); return std::round(a[0]); }
+    if (f == "sin") { need(1); return std::sin(a[0]); }
+    if (f == "cos") { need(1); return std::cos(a[0]); }
+    if (f == "tanh") { need(1); return std::tanh(a[0]); }
     if (f == "pow") { need(2); return std::pow(a[0], a[1]); }
     if (f == "min") { need(2); return std::fmin(a[0], a[1]); }
     if (f == "max") { need(2); return std::fmax(a[0], a[1]); }
     fail("unknown function '" + f +
-         "()' (known: sqrt exp log log10 abs floor ceil round pow min max)");
+         "()' (known: sqrt exp log log10 abs floor ceil round sin cos tanh pow min max)");
   }
 };
 

@@ -9,6 +9,7 @@
 #include "balnet/core/expression.hpp"
 #include "balnet/core/rng.hpp"
 #include "balnet/model/model_registry.hpp"
+#include "balnet/plasticity/plasticity_spec.hpp"
 #include "balnet/sim/recorder.hpp"
 
 namespace balnet {
@@ -99,7 +100,7 @@ population_spec read_population(const config& cfg, const std::string& name, cons
     const auto dot = k.find('.', 9);
     if (dot == std::string::npos) {
       s.fail(k, "receptor keys are receptor.NAME.type, receptor.NAME.tau, receptor.NAME.E_rev, "
-                "receptor.NAME.norm");
+                "receptor.NAME.norm, receptor.NAME.kernel, receptor.NAME.tau_rise, receptor.NAME.init");
     }
     const std::string rn = k.substr(9, dot - 9);
     if (!is_identifier(rn)) s.fail(k, "receptor names must be identifiers");
@@ -110,16 +111,27 @@ population_spec read_population(const config& cfg, const std::string& name, cons
     r.name = rn;
     const std::string pre = "receptor." + rn + ".";
     const std::string type = s.choice(pre + "type", {"current", "conductance", "delta"});
-    if (type == "current") {
-      r.kind = receptor_kind::current;
+    r.kind = type == "current" ? receptor_kind::current
+             : type == "conductance" ? receptor_kind::conductance
+                                     : receptor_kind::delta;
+    if (r.kind != receptor_kind::delta) {
       r.tau = s.positive(pre + "tau");
-      r.unit_area = s.choice(pre + "norm", {"area", "peak"}, "area") == "area";
-    } else if (type == "conductance") {
-      r.kind = receptor_kind::conductance;
-      r.tau = s.positive(pre + "tau");
-      r.E_rev = s.number(pre + "E_rev");
-    } else {
-      r.kind = receptor_kind::delta;
+      if (r.kind == receptor_kind::conductance) r.E_rev = s.number(pre + "E_rev");
+      const std::string kernel = s.choice(pre + "kernel", {"exponential", "alpha", "biexp"}, "exponential");
+      r.kernel = kernel == "alpha" ? receptor_kernel::alpha
+                 : kernel == "biexp" ? receptor_kernel::biexp
+                                     : receptor_kernel::exponential;
+      if (r.kernel == receptor_kernel::biexp) {
+        r.tau_rise = s.positive(pre + "tau_rise");
+        if (!(r.tau_rise < r.tau)) {
+          s.fail(pre + "tau_rise", "the rise time constant must be shorter than the decay time constant " +
+                                       pre + "tau = " + std::to_string(r.tau) + " ms (for equal ones use kernel = alpha)");
+        }
+      }
+      r.init = s.dist(pre + "init", distribution::constant(0.0));
+      if (s.has(pre + "norm")) {
+        r.norm = s.choice(pre + "norm", {"area", "peak"}) == "area" ? receptor_norm::area : receptor_norm::peak;
+      }
     }
     p.receptors.push_back(r);
   }
@@ -153,7 +165,7 @@ projection_spec read_projection(const config& cfg, const network_spec& net,
     pr.receptor_index = static_cast<std::size_t>(ri);
   }
   const std::string rule = s.choice(
-      "connect", {"bernoulli", "fixed_indegree", "fixed_outdegree", "all_to_all", "one_to_one"});
+      "connect", {"bernoulli", "fixed_indegree", "fixed_outdegree", "all_to_all", "one_to_one", "ring"});
   const bool same = pr.source == pr.target;
   pr.autapses = s.boolean("autapses", false);
   if (rule == "bernoulli") {
@@ -171,6 +183,15 @@ projection_spec read_projection(const config& cfg, const network_spec& net,
       s.fail(key, "is larger than the " + std::to_string(pool) +
                       " candidate partners; lower it or set multapses = true");
     }
+  } else if (rule == "ring") {
+    // Distance-dependent (Zerlaut's ring): indegree sources without replacement, chosen with
+    // probability proportional to exp(-(d/spatial_decay)^2) of the ring distance d.
+    pr.rule = connection_rule::ring;
+    pr.degree = static_cast<std::uint64_t>(s.count("indegree"));
+    pr.spatial_decay = s.positive("spatial_decay");
+    pr.delay_per_unit = s.non_negative("delay_per_unit", 0.0);
+    const std::uint64_t pool = src.size - (same && !pr.autapses ? 1 : 0);
+    if (pr.degree > pool) s.fail("indegree", "is larger than the " + std::to_string(pool) + " candidate sources");
   } else if (rule == "all_to_all") {
     pr.rule = connection_rule::all_to_all;
   } else {
@@ -195,6 +216,8 @@ projection_spec read_projection(const config& cfg, const network_spec& net,
   if (std::isfinite(pr.delay.support_max()) && pr.delay.support_max() / net.run.dt > 65535) {
     s.fail("delay", "delays must be below 65535 steps of dt");
   }
+  pr.plasticity = read_plasticity(cfg, s, net, pr);  // plasticity.* keys (docs/plasticity.md)
+  if (s.has("p_release")) pr.p_release = s.probability("p_release");
   s.finish();
   return pr;
 }

@@ -12,19 +12,53 @@
 
 namespace balnet {
 
-const char* to_string(receptor_kind k) {
-  switch (k) {
-    case receptor_kind::current: return "current";
-    case receptor_kind::conductance: return "conductance";
-    case receptor_kind::delta: return "delta";
+std::vector<std::string> adex_preset_names() {
+  return {"brette_gerstner_2005", "zerlaut_rs", "zerlaut_fs"};
+}
+
+point_neuron_params adex_preset(const std::string& name) {
+  point_neuron_params p;
+  p.model = "adex";
+  if (name == "brette_gerstner_2005") {
+    // Brette & Gerstner (2005), as in Brian2's AdEx example: cut at V_T + 5 Delta_T.
+    p.C = 281.0;
+    p.g_L = 30.0;
+    p.E_L = -70.6;
+    p.V_T = -50.4;
+    p.Delta_T = 2.0;
+    p.V_th = -40.4;
+    p.V_reset = -70.6;
+    p.a = 4.0;
+    p.b = 80.5;
+    p.tau_w = 144.0;
+    p.t_ref = 0.0;
+  } else {
+    // Zerlaut et al. (2018) RS and FS cells (MODELS.md 5.8): spike at V > V_T + 5 Delta_T.
+    const bool rs = name == "zerlaut_rs";
+    p.C = 200.0;
+    p.g_L = 10.0;
+    p.E_L = -70.0;
+    p.V_reset = -70.0;
+    p.V_T = -50.0;
+    p.Delta_T = rs ? 2.0 : 0.5;
+    p.V_th = p.V_T + 5.0 * p.Delta_T;
+    p.a = 0.0;
+    p.b = rs ? 40.0 : 0.0;
+    p.tau_w = 500.0;
+    p.t_ref = 5.0;
   }
-  return "?";
+  p.V_init = distribution::constant(p.E_L);
+  return p;
 }
 
 point_neuron_params point_neuron_params::read(section_reader& s, const std::string& model,
                                               double dt) {
   point_neuron_params p;
   p.model = model;
+  if (s.has("preset")) {
+    if (model != "adex") s.fail("preset", "named parameter sets exist for model = adex only");
+    p = adex_preset(s.choice("preset", adex_preset_names()));
+  }
   p.C = s.number("C", p.C);
   if (!(p.C > 0)) s.fail("C", "the membrane capacitance C (pF) must be > 0");
   const bool has_gl = s.has("g_L"), has_tau = s.has("tau_m");
@@ -49,12 +83,12 @@ point_neuron_params point_neuron_params::read(section_reader& s, const std::stri
   p.single = s.choice("precision", {"double", "single"}, "double") == "single";
   p.V_init = s.dist("V_init", distribution::constant(p.E_L));
   if (model == "eif" || model == "adex") {
-    p.Delta_T = model == "eif" ? s.positive("Delta_T") : s.non_negative("Delta_T", 0.0);
+    p.Delta_T = model == "eif" ? s.positive("Delta_T") : s.non_negative("Delta_T", p.Delta_T);
     p.V_T = s.number("V_T", p.Delta_T > 0 ? p.V_T : p.V_th);
   }
   if (model == "adex") {
-    p.a = s.number("a", 0.0);
-    p.b = s.number("b", 0.0);
+    p.a = s.number("a", p.a);
+    p.b = s.number("b", p.b);
     p.tau_w = s.positive("tau_w", p.tau_w);
     p.w_init = s.dist("w_init", distribution::constant(0.0));
   }
@@ -77,10 +111,25 @@ basic_point_neuron_group<R>::basic_point_neuron_group(const point_neuron_params&
   V_.resize(n);
   w_.assign(has_adapt_ ? n : 0, R(0));
   refractory_.assign(n, 0);
-  for (const auto& r : receptors_) {
+  for (std::size_t ri = 0; ri < receptors_.size(); ++ri) {
+    const auto& r = receptors_[ri];
     syn_.emplace_back(n, R(0));
-    jump_.push_back(r.kind == receptor_kind::current && r.unit_area ? 1.0 / r.tau : 1.0);
+    jump_.push_back(receptor_jump(r));
     decay_.push_back(r.kind == receptor_kind::delta ? 0.0 : std::exp(-dt_ / r.tau));
+    const bool kernel = r.kind != receptor_kind::delta && r.kernel != receptor_kernel::exponential;
+    aux_.emplace_back(kernel ? n : 0, R(0));
+    aux2_.emplace_back(kernel && r.kernel == receptor_kernel::biexp ? n : 0, R(0));
+    decay2_.push_back(r.kernel == receptor_kernel::biexp ? std::exp(-dt_ / r.tau_rise) : 0.0);
+    if (kernel) has_kernels_ = true;
+    if (r.kind != receptor_kind::delta && !(r.init.is_constant() && r.init.a == 0.0)) {
+      // Initial I or g, from a fixed offset of the neuron's initial-state stream.
+      auto& value = kernel ? aux_.back() : syn_.back();
+      for (std::size_t i = 0; i < n; ++i) {
+        random_stream rs(seed, rng_domain::initial_state, population_hash, gids[i],
+                         (std::uint64_t{1} << 40) + (static_cast<std::uint64_t>(ri) << 20));
+        value[i] = static_cast<R>(r.init.sample(rs));
+      }
+    }
     const std::size_t idx = syn_.size() - 1;
     if (r.kind == receptor_kind::delta) {
       has_delta_ = true;
@@ -203,6 +252,10 @@ void basic_point_neuron_group<R>::update_block(std::size_t begin, std::size_t en
   for (std::size_t r = 0; r < receptors_.size(); ++r) {
     R* __restrict s = syn_[r].data() + begin;
     const R decay = static_cast<R>(decay_[r]);
+    if (receptors_[r].kind != receptor_kind::delta && receptors_[r].kernel != receptor_kernel::exponential) {
+      kernel_block(r, begin, end, I, G);
+      continue;
+    }
     switch (receptors_[r].kind) {
       case receptor_kind::current:
         for (std::size_t i = 0; i < n; ++i) {
@@ -246,6 +299,48 @@ void basic_point_neuron_group<R>::update_block(std::size_t begin, std::size_t en
     BALNET_CASE(22) BALNET_CASE(23) BALNET_CASE(24) BALNET_CASE(25) BALNET_CASE(26)
     BALNET_CASE(27) BALNET_CASE(28) BALNET_CASE(29) BALNET_CASE(30) BALNET_CASE(31)
 #undef BALNET_CASE
+  }
+}
+
+template <class R>
+void basic_point_neuron_group<R>::kernel_block(std::size_t r, std::size_t begin, std::size_t end,
+                                               R* __restrict I, R* __restrict G) {
+  const std::size_t n = end - begin;
+  const auto& rc = receptors_[r];
+  const bool cond = rc.kind == receptor_kind::conductance;
+  const R E = static_cast<R>(rc.E_rev), d1 = static_cast<R>(decay_[r]), h = static_cast<R>(dt_);
+  R* __restrict s = syn_[r].data() + begin;
+  R* __restrict v = aux_[r].data() + begin;
+  if (rc.kernel == receptor_kernel::alpha) {
+    // y1' = -y1/tau (arrivals land in y1), y2' = y1 - y2/tau, solved exactly over the step.
+    for (std::size_t i = 0; i < n; ++i) {
+      const R y1 = s[i], x = v[i];
+      if (cond) {
+        G[i] += x;
+        I[i] += x * E;
+      } else {
+        I[i] += x;
+      }
+      v[i] = d1 * (x + h * y1);
+      s[i] = d1 * y1;
+    }
+    return;
+  }
+  // biexp: the pending weight enters both states; the kernel is their difference.
+  R* __restrict w = aux2_[r].data() + begin;
+  const R d2 = static_cast<R>(decay2_[r]);
+  for (std::size_t i = 0; i < n; ++i) {
+    const R a = v[i] + s[i], b = w[i] + s[i];
+    s[i] = R(0);
+    const R x = a - b;
+    if (cond) {
+      G[i] += x;
+      I[i] += x * E;
+    } else {
+      I[i] += x;
+    }
+    v[i] = a * d1;
+    w[i] = b * d2;
   }
 }
 
@@ -352,6 +447,7 @@ template <class R>
 void basic_point_neuron_group<R>::choose_kernel() {
   fused_ = nullptr;
   if (!current_.empty()) return;  // an input injects current: use the general path
+  if (has_kernels_) return;        // alpha or biexp receptors: the general path
   const std::size_t nc = current_rx_.size(), ng = conductance_rx_.size(), nd = delta_rx_.size();
   const bool e = has_exp_, ad = has_adapt_, ee = p_.method == integrator::exp_euler;
   if (nd == 1 && nc == 0 && ng == 0) fused_ = pick<0, 0, true>(e, ad, ee);
@@ -399,6 +495,9 @@ std::vector<std::string> basic_point_neuron_group<R>::state_variables() const {
     if (r.kind == receptor_kind::conductance) v.push_back("g_" + r.name);
     if (r.kind == receptor_kind::delta) v.push_back("pending_" + r.name);
   }
+  for (const auto& r : receptors_) {
+    if (r.kind != receptor_kind::delta && r.kernel != receptor_kernel::exponential) v.push_back("x_" + r.name);
+  }
   return v;
 }
 
@@ -412,6 +511,25 @@ void copy_out(const std::vector<R>& from, std::span<double> to) {
 template <class R>
 void copy_in(std::span<const double> from, std::vector<R>& to) {
   for (std::size_t i = 0; i < to.size(); ++i) to[i] = static_cast<R>(from[i]);
+}
+
+// The receptor that `var` names, and whether it names its second state (x_NAME).
+int find_receptor(const std::vector<receptor_spec>& rs, const std::string& var, bool& aux) {
+  for (std::size_t r = 0; r < rs.size(); ++r) {
+    const auto& rc = rs[r];
+    const char* prefix = rc.kind == receptor_kind::current       ? "I_"
+                         : rc.kind == receptor_kind::conductance ? "g_"
+                                                                 : "pending_";
+    if (var == prefix + rc.name) {
+      aux = false;
+      return static_cast<int>(r);
+    }
+    if (rc.kind != receptor_kind::delta && rc.kernel != receptor_kernel::exponential && var == "x_" + rc.name) {
+      aux = true;
+      return static_cast<int>(r);
+    }
+  }
+  return -1;
 }
 
 }  // namespace
@@ -430,17 +548,21 @@ bool basic_point_neuron_group<R>::get_state(const std::string& var, std::span<do
     for (std::size_t i = 0; i < refractory_.size(); ++i) out[i] = refractory_[i];
     return true;
   }
-  for (std::size_t r = 0; r < receptors_.size(); ++r) {
-    const auto& rc = receptors_[r];
-    const char* prefix = rc.kind == receptor_kind::current       ? "I_"
-                         : rc.kind == receptor_kind::conductance ? "g_"
-                                                                 : "pending_";
-    if (var == prefix + rc.name) {
-      copy_out(syn_[r], out);
-      return true;
-    }
+  bool aux = false;
+  const int r = find_receptor(receptors_, var, aux);
+  if (r < 0) return false;
+  const auto k = static_cast<std::size_t>(r);
+  const receptor_kernel kernel = receptors_[k].kernel;
+  if (receptors_[k].kind == receptor_kind::delta || kernel == receptor_kernel::exponential) {
+    copy_out(syn_[k], out);
+  } else if (kernel == receptor_kernel::alpha) {
+    copy_out(aux ? syn_[k] : aux_[k], out);
+  } else if (aux) {
+    copy_out(aux2_[k], out);
+  } else {
+    for (std::size_t i = 0; i < V_.size(); ++i) out[i] = static_cast<double>(aux_[k][i]) - static_cast<double>(aux2_[k][i]);
   }
-  return false;
+  return true;
 }
 
 template <class R>
@@ -457,23 +579,49 @@ bool basic_point_neuron_group<R>::set_state(const std::string& var, std::span<co
     for (std::size_t i = 0; i < refractory_.size(); ++i) refractory_[i] = static_cast<std::int32_t>(in[i]);
     return true;
   }
-  for (std::size_t r = 0; r < receptors_.size(); ++r) {
-    const auto& rc = receptors_[r];
-    const char* prefix = rc.kind == receptor_kind::current       ? "I_"
-                         : rc.kind == receptor_kind::conductance ? "g_"
-                                                                 : "pending_";
-    if (var == prefix + rc.name) {
-      copy_in(in, syn_[r]);
-      return true;
-    }
+  bool aux = false;
+  const int r = find_receptor(receptors_, var, aux);
+  if (r < 0) return false;
+  const auto k = static_cast<std::size_t>(r);
+  const receptor_kernel kernel = receptors_[k].kernel;
+  if (receptors_[k].kind == receptor_kind::delta || kernel == receptor_kernel::exponential) {
+    copy_in(in, syn_[k]);
+  } else if (kernel == receptor_kernel::alpha) {
+    copy_in(in, aux ? syn_[k] : aux_[k]);
+  } else if (aux) {
+    copy_in(in, aux2_[k]);
+  } else {
+    for (std::size_t i = 0; i < V_.size(); ++i) aux_[k][i] = static_cast<R>(in[i] + static_cast<double>(aux2_[k][i]));
   }
-  return false;
+  return true;
+}
+
+template <class R>
+const double* basic_point_neuron_group<R>::state_data(const std::string& var) const {
+  if constexpr (std::is_same_v<R, double>) {
+    if (var == "V") return V_.data();
+    if (var == "w" && has_adapt_) return w_.data();
+    bool aux = false;
+    const int r = find_receptor(receptors_, var, aux);
+    if (r < 0) return nullptr;
+    const auto k = static_cast<std::size_t>(r);
+    const receptor_kernel kernel = receptors_[k].kernel;
+    if (receptors_[k].kind == receptor_kind::delta || kernel == receptor_kernel::exponential) return syn_[k].data();
+    if (kernel == receptor_kernel::alpha) return aux ? syn_[k].data() : aux_[k].data();
+    return aux ? aux2_[k].data() : nullptr;
+  } else {
+    (void)var;
+    return nullptr;  // single precision: recorders convert through get_state
+  }
 }
 
 template <class R>
 std::size_t basic_point_neuron_group<R>::bytes_per_neuron() const {
   std::size_t b = sizeof(R) * (has_adapt_ ? 2 : 1) + sizeof(std::int32_t) + 1;
   b += sizeof(R) * receptors_.size();
+  for (std::size_t r = 0; r < receptors_.size(); ++r) {
+    b += sizeof(R) * ((aux_[r].empty() ? 0 : 1) + (aux2_[r].empty() ? 0 : 1));
+  }
   if (!current_.empty()) b += sizeof(double);
   return b;
 }

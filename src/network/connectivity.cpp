@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "balnet/core/distributions.hpp"
 #include "balnet/core/error.hpp"
@@ -73,6 +74,44 @@ std::vector<std::uint64_t> draw_fixed(random_stream& rs, std::uint64_t n, std::u
     }
   }
   return idx;
+}
+
+// Ring distance between source index j and a target placed at x (source index units) on a
+// ring of circumference n.
+double ring_distance(double j, double x, double n) {
+  const double d = std::fabs(j - x);
+  return std::min(d, n - d);
+}
+
+// `k` sources of [0, n) without replacement (excluding `self` if < n), each chosen with
+// probability proportional to exp(-(d/decay)^2) as successive weighted draws do
+// (Efraimidis-Spirakis: the k largest keys log(u)/weight). Ascending.
+std::vector<std::uint64_t> draw_ring(random_stream& rs, std::uint64_t n, std::uint64_t k, double x,
+                                     double decay, std::uint64_t self) {
+  struct cand {
+    double key;
+    std::uint64_t j;
+  };
+  std::vector<cand> c;
+  c.reserve(n);
+  const double nd = static_cast<double>(n);
+  for (std::uint64_t j = 0; j < n; ++j) {
+    const double u = rs.uniform_pos();
+    if (j == self) continue;
+    const double d = ring_distance(static_cast<double>(j), x, nd) / decay;
+    const double w = std::exp(-d * d);
+    c.push_back({w > 0 ? std::log(u) / w : -std::numeric_limits<double>::infinity(), j});
+  }
+  auto better = [](const cand& a, const cand& b) { return a.key != b.key ? a.key > b.key : a.j < b.j; };
+  if (k < c.size()) {
+    std::nth_element(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(k), c.end(), better);
+    c.resize(k);
+  }
+  std::vector<std::uint64_t> out;
+  out.reserve(c.size());
+  for (const auto& e : c) out.push_back(e.j);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace
@@ -147,6 +186,18 @@ std::vector<raw_synapse> generate_synapses(const projection_spec& proj, const ne
       case connection_rule::one_to_one:
         make(post_index, i, ws, ds);
         break;
+      case connection_rule::ring: {
+        // The target sits at its index scaled to the source's ring.
+        const double x = static_cast<double>(post_index) * static_cast<double>(pre.size) /
+                         static_cast<double>(post.size);
+        for (std::uint64_t j : draw_ring(cs, pre.size, proj.degree, x, proj.spatial_decay, self)) {
+          const double w = proj.weight.sample(ws) * proj.weight_scale;
+          const double dist = ring_distance(static_cast<double>(j), x, static_cast<double>(pre.size));
+          const std::uint16_t d = delay_steps(proj.delay.sample(ds) + proj.delay_per_unit * dist, dt);
+          out.push_back({static_cast<std::uint32_t>(j), i, static_cast<float>(w), d});
+        }
+        break;
+      }
       case connection_rule::fixed_outdegree:
         break;
     }

@@ -18,6 +18,7 @@ const char* to_string(connection_rule r) {
     case connection_rule::fixed_outdegree: return "fixed_outdegree";
     case connection_rule::all_to_all: return "all_to_all";
     case connection_rule::one_to_one: return "one_to_one";
+    case connection_rule::ring: return "ring";
   }
   return "?";
 }
@@ -30,6 +31,7 @@ double projection_spec::expected_synapses(const std::vector<population_spec>& po
     case connection_rule::bernoulli:
       return p * npost * (same && !autapses ? npre - 1 : npre);
     case connection_rule::fixed_indegree:
+    case connection_rule::ring:
       return static_cast<double>(degree) * npost;
     case connection_rule::fixed_outdegree:
       return static_cast<double>(degree) * npre;

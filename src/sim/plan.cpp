@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "balnet/network/partition.hpp"
+#include "balnet/plasticity/plasticity_spec.hpp"
 #include "balnet/sim/recorder.hpp"
 
 namespace balnet {
@@ -52,6 +53,7 @@ void print_plan(std::ostream& os, const config& cfg, const network_spec& net, in
     if (p.is_source) os << "(spike source)";
     for (const auto& r : p.receptors) {
       os << r.name << " (" << to_string(r.kind);
+      if (r.kind != receptor_kind::delta && r.kernel != receptor_kernel::exponential) os << " " << to_string(r.kernel);
       if (r.kind != receptor_kind::delta) os << ", tau " << r.tau << " ms";
       if (r.kind == receptor_kind::conductance) os << ", E_rev " << r.E_rev << " mV";
       os << ") ";
@@ -69,7 +71,16 @@ void print_plan(std::ostream& os, const config& cfg, const network_spec& net, in
        << to_string(pr.rule) << std::right << std::setw(14) << group_digits(n) << "  "
        << pr.weight.describe();
     if (pr.weight_scale != 1.0) os << " x " << pr.weight_scale;
-    os << ", " << pr.delay.describe() << " ms\n";
+    os << ", " << pr.delay.describe() << " ms";
+    if (pr.rule == connection_rule::ring) os << " + " << pr.delay_per_unit << " ms/unit, spatial decay " << pr.spatial_decay;
+    if (pr.p_release < 1.0) os << ", p_release " << pr.p_release;
+    os << "\n";
+  }
+  for (const auto& pr : net.projections) {
+    if (!pr.plasticity) continue;
+    for (const auto& r : pr.plasticity->rules) {
+      os << "plasticity " << pr.name << ": " << r.type << " (" << r.summary << ")\n";
+    }
   }
   for (const auto& in : net.inputs) os << "input " << in->name << ": " << in->describe(net) << "\n";
   for (const auto& r : net.recorders) os << "recorder " << r->name << ": " << r->type << "\n";
@@ -93,6 +104,11 @@ void print_plan(std::ostream& os, const config& cfg, const network_spec& net, in
       syn += s;
       const double rows = static_cast<double>(net.populations[pr.source].size);
       mem += s * 8.0 + 4.0 * (rows + 1) + 6.0 * std::min(rows, s);
+      if (pr.plasticity) {
+        // post-major index entry + segment hint per synapse; traces per segment and neuron
+        const double posts = static_cast<double>(part.count_on(post, r));
+        mem += s * 4.25 + 24.0 * std::min(rows, s) + posts * 8.0 * (1 + 2 * static_cast<double>(pr.plasticity->rules.size()));
+      }
     }
     mem += 4.0 * static_cast<double>(net.total_neurons()) / ranks * std::min(ranks, 8);  // routing
     max_neurons = std::max(max_neurons, neurons);
@@ -105,6 +121,13 @@ void print_plan(std::ostream& os, const config& cfg, const network_spec& net, in
      << "  memory per rank       " << human_bytes(max_mem)
      << " (network state; add about 60 MiB for MPI and HDF5)\n"
      << "  synapse record        8 bytes (uint32 target + float weight) + row/delay index\n";
+  for (const auto& pr : net.projections) {
+    if (pr.plasticity) {
+      os << "  plastic synapse       12 bytes (+ uint32 post-major index entry) + traces per source "
+            "segment and per neuron\n";
+      break;
+    }
+  }
 }
 
 }  // namespace balnet

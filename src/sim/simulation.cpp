@@ -12,6 +12,9 @@
 #include "balnet/io/output_file.hpp"
 #include "balnet/model/model_registry.hpp"
 #include "balnet/network/connectivity.hpp"
+#include "balnet/plasticity/plasticity_engine.hpp"
+#include "balnet/plasticity/plasticity_spec.hpp"
+#include "balnet/network/release.hpp"
 #include "balnet/sim/resources.hpp"
 
 namespace balnet {
@@ -77,6 +80,17 @@ void simulation::build() {
       min_delay_ = static_cast<std::uint16_t>(std::clamp<double>(std::round(10.0 / run.dt), 1, 65535));
     }
   }
+  // Plasticity: post-major indices, traces and global-rate gates of plastic projections.
+  {
+    std::vector<synapse_store*> stores;
+    for (auto& ps : projections_) stores.push_back(&ps.store);
+    plasticity_ = std::make_unique<plasticity_engine>(spec_, stores, gids_);
+    if (plasticity_->any()) {
+      for (std::size_t i = 0; i < projections_.size(); ++i) projections_[i].plastic = plasticity_->projection(i);
+    } else {
+      plasticity_.reset();
+    }
+  }
   // Routing: which presynaptic gids this rank needs.
   {
     std::vector<gid_t> needed;
@@ -139,14 +153,24 @@ void simulation::deliver(step_t t) {
   });
   for (const auto& a : bucket) {
     const auto& ps = projections_[a.projection];
-    const index_t* __restrict tgt = ps.store.targets();
-    const float* __restrict w = ps.store.weights();
-    const std::uint32_t b = ps.store.syn_begin(a.segment), e = ps.store.syn_end(a.segment);
-    if (ps.input) {
-      add_weights(ps.input, tgt, w, b, e, ps.scale);
+    if (ps.spec->p_release < 1.0) {
+      // Stochastic release: one keyed draw per synapse and spike (network/release.hpp).
+      deliver_with_release(ps.store, a.segment, ps.input, ps.input_single, ps.scale, gids_[ps.spec->target],
+                           a.src, t - ps.store.delay(a.segment), spec_.run.seed, ps.spec->hash,
+                           release_threshold(ps.spec->p_release));
     } else {
-      add_weights(ps.input_single, tgt, w, b, e, ps.scale);
+      const index_t* __restrict tgt = ps.store.targets();
+      const float* __restrict w = ps.store.weights();
+      const std::uint32_t b = ps.store.syn_begin(a.segment), e = ps.store.syn_end(a.segment);
+      if (ps.input) {
+        add_weights(ps.input, tgt, w, b, e, ps.scale);
+      } else {
+        add_weights(ps.input_single, tgt, w, b, e, ps.scale);
+      }
     }
+    // Presynaptic updates and trace jumps, after transmission with the old weights (on every
+    // arriving spike, released or not).
+    if (ps.plastic) ps.plastic->arrive(a.segment, t);
   }
   bucket.clear();
 }
@@ -177,6 +201,13 @@ void simulation::step(step_t t, step_t interval_start, spike_recorder* spikes,
   for (std::size_t p = 0; p < groups_.size(); ++p) {
     spiked_.clear();
     groups_[p]->update(t, spiked_);
+    if (plasticity_) {  // postsynaptic updates, then the postsynaptic traces jump and decay
+      const double p0 = timers::now();
+      plasticity_->after_update(p, t, spiked_);
+      const double p1 = timers::now();
+      timers_.add(phase::plasticity, p1 - p0);
+      t1 += p1 - p0;  // keep the plasticity time out of the update phase
+    }
     if (spiked_.empty()) continue;
     const auto& gids = gids_[p];
     const bool rec = spikes && spikes->records(p);
@@ -256,6 +287,10 @@ run_result simulation::run(output_file* out, const config* cfg, const run_option
       const double waited = exchange_->wait_seconds() - w0;
       timers_.add(phase::wait, waited);
       timers_.add(phase::exchange, (e1 - e0 - waited) + (e2 - e1));
+      if (plasticity_) {  // global rates of GHP rules (an allreduce only if there are any)
+        plasticity_->after_interval(iv_end - t, comm_);
+        timers_.add(phase::plasticity, timers::now() - e2);
+      }
     }
     t = iv_end;
     if (t < next_sync && t < t_end) continue;
@@ -337,6 +372,7 @@ run_result simulation::run(output_file* out, const config* cfg, const run_option
   if (out) {
     scoped_timer w(timers_, phase::write);
     write_metadata(*out, cfg, opt, r);
+    recorders_.clear();  // close their HDF5 objects before the file is closed
   }
   return r;
 }
@@ -373,6 +409,21 @@ void simulation::write_metadata(output_file& out, const config* cfg, const run_o
   h5::attr(f, "bytes_per_synapse", static_cast<double>(mem[0]) / nsyn);
   h5::attr(f, "connectivity_bytes_per_synapse",
            static_cast<double>(mem[0] + mem[1] + mem[2]) / nsyn);
+  {
+    // Plastic synapses: per-synapse arrays (CSR target + weight + post-major entry) and
+    // the rest of the plastic state (post-major row pointers, segment hints, traces).
+    std::uint64_t pm[3] = {0, 0, 0};
+    if (plasticity_) {
+      pm[0] = plasticity_->plastic_synapses();
+      pm[1] = plasticity_->plastic_synapse_bytes();
+      pm[2] = plasticity_->plastic_state_bytes();
+    }
+    comm_.allreduce_sum(std::span<std::uint64_t>(pm, 3));
+    h5::attr(f, "plastic_synapses", pm[0]);
+    h5::attr(f, "plastic_bytes_per_synapse", pm[0] ? static_cast<double>(pm[1]) / static_cast<double>(pm[0]) : 0.0);
+    h5::attr(f, "plastic_state_bytes_per_synapse",
+             pm[0] ? static_cast<double>(pm[2]) / static_cast<double>(pm[0]) : 0.0);
+  }
   h5::attr(f, "wall_build", r.wall_build);
   h5::attr(f, "wall_run", r.wall_run);
   h5::attr(f, "wall_per_simulated_second", r.t_end > 0 ? r.wall_run / (r.t_end * 1e-3) : 0.0);
@@ -414,6 +465,15 @@ void simulation::write_metadata(output_file& out, const config* cfg, const run_o
       h5::attr(pg, "receptor", pr.receptor);
       h5::attr(pg, "rule", std::string(to_string(pr.rule)));
       h5::attr(pg, "synapses", n);
+      if (pr.plasticity) {
+        std::string rules, text;
+        for (const auto& rule : pr.plasticity->rules) {
+          rules += (rules.empty() ? "" : ", ") + rule.type;
+          text += (text.empty() ? "" : "\n") + rule.type + ": " + rule.summary;
+        }
+        h5::attr(pg, "plasticity", rules);
+        h5::attr(pg, "plasticity_rules", text);
+      }
     }
   }
   {

@@ -1,5 +1,6 @@
 // Arithmetic expressions in configuration values: numbers, + - * / ^ (or **), parentheses,
-// functions (sqrt exp log log10 abs floor ceil round min max pow) and named variables.
+// functions (sqrt exp log log10 abs floor ceil round sin cos tanh min max pow) and named
+// variables.
 #pragma once
 
 #include <functional>

@@ -29,6 +29,7 @@ enum class rng_domain : std::uint8_t {
   user2 = 9,
   user3 = 10,
   user4 = 11,
+  synaptic_release = 12,  // stochastic release (per projection, spike and synapse)
 };
 
 // FNV-1a of a name folded to 24 bits: the object id of a named config section.

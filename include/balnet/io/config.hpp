@@ -81,6 +81,9 @@ class section_reader {
   section_reader(const config& cfg, std::string section);
 
   const std::string& section() const { return section_; }
+  const config& cfg() const { return cfg_; }  // e.g. to evaluate list items, find files
+  const config& source() const { return cfg_; }
+  const std::string& config_file() const { return cfg_.file_name(); }
   bool has(const std::string& key);  // registers the key as known
 
   double number(const std::string& key);                   // required

@@ -40,6 +40,13 @@ class neuron_group {
   // Copies one variable of all local neurons; false if the model has no such variable.
   virtual bool get_state(const std::string& variable, std::span<double> out) const = 0;
   virtual bool set_state(const std::string& variable, std::span<const double> in) = 0;
+  // The local array that holds `variable` (one value per local neuron, valid for the
+  // group's lifetime), or nullptr when the model computes the variable on request; state
+  // recorders then fall back to get_state.
+  virtual const double* state_data(const std::string& variable) const {
+    (void)variable;
+    return nullptr;
+  }
 
   // Bytes of state held per local neuron (for memory reports).
   virtual std::size_t bytes_per_neuron() const = 0;

@@ -43,6 +43,10 @@ struct point_neuron_params final : model_params {
 };
 
 // R is the type of the state (double, or float for `precision = single`).
+// Named AdEx parameter sets (`preset = ...` with model = adex).
+std::vector<std::string> adex_preset_names();
+point_neuron_params adex_preset(const std::string& name);
+
 template <class R>
 class basic_point_neuron_group final : public neuron_group {
  public:
@@ -61,6 +65,7 @@ class basic_point_neuron_group final : public neuron_group {
   std::vector<std::string> state_variables() const override;
   bool get_state(const std::string& variable, std::span<double> out) const override;
   bool set_state(const std::string& variable, std::span<const double> in) override;
+  const double* state_data(const std::string& variable) const override;
   std::size_t bytes_per_neuron() const override;
 
  private:
@@ -71,8 +76,14 @@ class basic_point_neuron_group final : public neuron_group {
   bool has_exp_, has_adapt_, has_delta_, has_conductance_;
   std::vector<R> V_, w_;
   std::vector<std::int32_t> refractory_;          // steps left
-  std::vector<std::vector<R>> syn_;               // one state per receptor: I, g, or the
-                                                  // pending voltage jump of a delta receptor
+  std::vector<std::vector<R>> syn_;               // one state per receptor, where arrivals
+                                                  // land: I or g (exponential), the rising
+                                                  // state (alpha), the pending weight (biexp,
+                                                  // delta: the voltage jump)
+  std::vector<std::vector<R>> aux_, aux2_;        // alpha: I or g; biexp: the decaying and
+                                                  // the rising state (empty otherwise)
+  std::vector<double> decay2_;                    // biexp: per-step decay of the rising state
+  bool has_kernels_ = false;                      // an alpha or biexp receptor (general path)
   std::vector<double> current_;                   // external current (pA), allocated on request
   std::vector<std::uint8_t> spiked_;               // per-step spike flags (+ padding)
   std::vector<double> jump_, decay_;              // per receptor
@@ -80,6 +91,8 @@ class basic_point_neuron_group final : public neuron_group {
   // Neurons are updated in blocks small enough that the per-block drive arrays stay in L1.
   static constexpr std::size_t block = 256;
   void update_block(std::size_t begin, std::size_t end);
+  // An alpha or biexp receptor's contribution to a block (adds to I and G, advances it).
+  void kernel_block(std::size_t r, std::size_t begin, std::size_t end, R* I, R* G);
   template <bool Exp, bool Adapt, bool Delta, bool Cond, bool ExpEuler>
   void integrate(std::size_t begin, std::size_t end, const R* I, const R* G, const R* DV);
 

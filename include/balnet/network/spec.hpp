@@ -14,6 +14,8 @@
 
 namespace balnet {
 
+struct plasticity_spec;
+
 struct population_spec {
   std::string name;
   std::string model;            // a name from model_table(), e.g. lif, adex, poisson
@@ -29,7 +31,7 @@ struct population_spec {
   bool contains(gid_t g) const { return g >= first_gid && g < first_gid + size; }
 };
 
-enum class connection_rule { bernoulli, fixed_indegree, fixed_outdegree, all_to_all, one_to_one };
+enum class connection_rule { bernoulli, fixed_indegree, fixed_outdegree, all_to_all, one_to_one, ring };
 const char* to_string(connection_rule r);
 
 struct projection_spec {
@@ -47,6 +49,11 @@ struct projection_spec {
   distribution weight = distribution::constant(0.0);
   double weight_scale = 1.0;    // multiplies every drawn weight (e.g. 1/sqrt(N))
   distribution delay = distribution::constant(0.1);  // ms
+  // Plasticity rules (issue 3, include/balnet/plasticity/); nullptr for a static projection.
+  std::shared_ptr<const plasticity_spec> plasticity;
+  double spatial_decay = 0.0;   // ring: width of the Gaussian profile (source index units)
+  double delay_per_unit = 0.0;  // ring: delay added per unit of ring distance (ms)
+  double p_release = 1.0;       // probability that a synapse transmits an arriving spike
 
   // Expected number of synapses (exact for the fixed rules).
   double expected_synapses(const std::vector<population_spec>& pops) const;

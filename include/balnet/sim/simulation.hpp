@@ -24,6 +24,8 @@ class config;
 class output_file;
 class spike_recorder;
 class rate_recorder;
+class plasticity_engine;
+class plastic_projection;
 
 struct run_options {
   bool quiet = false;              // no progress lines
@@ -57,6 +59,9 @@ class simulation {
   neuron_group& group(std::size_t population) { return *groups_[population]; }
   const std::vector<gid_t>& local_gids(std::size_t population) const { return gids_[population]; }
   const synapse_store& store(std::size_t projection) const { return projections_[projection].store; }
+  // Plasticity (nullptr when every projection is static).
+  plasticity_engine* plasticity() { return plasticity_.get(); }
+  const plasticity_engine* plasticity() const { return plasticity_.get(); }
   std::uint64_t local_synapses() const;
   std::uint64_t global_synapses() const { return global_synapses_; }
   std::uint16_t min_delay() const { return min_delay_; }
@@ -69,6 +74,7 @@ class simulation {
     double* input = nullptr;   // receptor input of the target group (double precision)
     float* input_single = nullptr;  // ... or of a single-precision group
     double scale = 1.0;       // receptor_scale of that receptor
+    plastic_projection* plastic = nullptr;  // set for plastic projections
   };
   struct arrival {
     gid_t src;
@@ -86,6 +92,7 @@ class simulation {
   std::vector<std::vector<std::uint32_t>> by_source_;  // projections per source population
   std::vector<std::unique_ptr<input_driver>> inputs_;
   std::vector<std::unique_ptr<recorder>> recorders_;
+  std::unique_ptr<plasticity_engine> plasticity_;
   routing_table routing_;
   std::unique_ptr<spike_exchange> exchange_;
   std::vector<std::vector<arrival>> buckets_;  // ring over arrival steps
