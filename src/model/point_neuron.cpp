@@ -141,7 +141,7 @@ basic_point_neuron_group<R>::basic_point_neuron_group(const point_neuron_params&
       current_rx_.push_back(idx);
     }
   }
-  spiked_.assign(n + 64, 0);  // padding: the flag scan reads whole 64-byte blocks
+  spiked_.assign(n + 64, 0);  // padding: the flag scan reads whole blocks of 64 flags
   choose_kernel();
   for (std::size_t i = 0; i < n; ++i) {
     random_stream rs(seed, rng_domain::initial_state, population_hash, gids[i]);
@@ -158,8 +158,8 @@ void basic_point_neuron_group<R>::integrate(std::size_t begin, std::size_t end,
   const std::size_t n = end - begin;
   R* __restrict V = V_.data() + begin;
   R* __restrict w = Adapt ? w_.data() + begin : nullptr;
-  std::int32_t* __restrict ref = refractory_.data() + begin;
-  std::uint8_t* __restrict spk = spiked_.data() + begin;
+  counter* __restrict ref = refractory_.data() + begin;
+  counter* __restrict spk = spiked_.data() + begin;
   const R dt_C = static_cast<R>(dt_ / p_.C);
   const R gL = static_cast<R>(p_.g_L), EL = static_cast<R>(p_.E_L), VT = static_cast<R>(p_.V_T);
   const R Vr = static_cast<R>(p_.V_reset), Vth = static_cast<R>(p_.V_th);
@@ -168,7 +168,7 @@ void basic_point_neuron_group<R>::integrate(std::size_t begin, std::size_t end,
   const R a = static_cast<R>(p_.a), b = static_cast<R>(p_.b);
   const R dt_tw = static_cast<R>(dt_ / p_.tau_w), exp_w = static_cast<R>(std::exp(-dt_ / p_.tau_w));
   const R leak_decay = static_cast<R>(std::exp(-dt_ / p_.C * p_.g_L));
-  const std::int32_t ref_steps = ref_steps_;
+  const counter ref_steps = ref_steps_;
   // Branch-free, so the loop vectorises; every lane computes exactly what the scalar
   // remainder would (no FMA contraction, no reassociation).
   for (std::size_t i = 0; i < n; ++i) {
@@ -350,8 +350,8 @@ void basic_point_neuron_group<R>::fused() {
   const std::size_t n = V_.size();
   R* __restrict V = V_.data();
   R* __restrict w = Adapt ? w_.data() : nullptr;
-  std::int32_t* __restrict ref = refractory_.data();
-  std::uint8_t* __restrict spk = spiked_.data();
+  counter* __restrict ref = refractory_.data();
+  counter* __restrict spk = spiked_.data();
   R* __restrict sc[NC > 0 ? NC : 1];
   R dc[NC > 0 ? NC : 1];
   for (int k = 0; k < NC; ++k) {
@@ -376,7 +376,7 @@ void basic_point_neuron_group<R>::fused() {
   const R a = static_cast<R>(p_.a), b = static_cast<R>(p_.b);
   const R dt_tw = static_cast<R>(dt_ / p_.tau_w), exp_w = static_cast<R>(std::exp(-dt_ / p_.tau_w));
   const R leak_decay = static_cast<R>(std::exp(-dt_ / p_.C * p_.g_L));
-  const std::int32_t ref_steps = ref_steps_;
+  const counter ref_steps = ref_steps_;
   for (std::size_t i = 0; i < n; ++i) {
     R I = Ie, G = 0;
     for (int k = 0; k < NC; ++k) {
@@ -470,14 +470,10 @@ void basic_point_neuron_group<R>::update(step_t, std::vector<index_t>& spiked) {
     for (std::size_t b = 0; b < n; b += block) update_block(b, std::min(n, b + block));
   }
   // Collect the spike flags 64 at a time: spikes are rare.
-  const std::uint8_t* f = spiked_.data();
+  const counter* f = spiked_.data();
   for (std::size_t i = 0; i < n; i += 64) {
-    std::uint64_t any = 0;
-    for (std::size_t j = 0; j < 8; ++j) {
-      std::uint64_t word;
-      std::memcpy(&word, f + i + 8 * j, 8);
-      any |= word;
-    }
+    counter any = 0;
+    for (std::size_t j = 0; j < 64; ++j) any |= f[i + j];
     if (any == 0) continue;
     for (std::size_t k = i; k < std::min(n, i + 64); ++k) {
       if (f[k]) spiked.push_back(static_cast<index_t>(k));
@@ -576,7 +572,7 @@ bool basic_point_neuron_group<R>::set_state(const std::string& var, std::span<co
     return true;
   }
   if (var == "refractory_steps") {
-    for (std::size_t i = 0; i < refractory_.size(); ++i) refractory_[i] = static_cast<std::int32_t>(in[i]);
+    for (std::size_t i = 0; i < refractory_.size(); ++i) refractory_[i] = static_cast<counter>(in[i]);
     return true;
   }
   bool aux = false;

