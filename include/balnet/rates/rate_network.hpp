@@ -1,0 +1,84 @@
+// The rate network of project 3 (MODELS.md §3.1-3.3): afferent tuning, fixed and plastic
+// weights with the softplus parameterisation, and the steady-state solver.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "balnet/rates/rate_params.hpp"
+
+namespace balnet::rates {
+
+// Plastic weights are w = softplus_a(v) = ln(1 + e^{a v}) / a, so dw/dv = logistic(a v).
+inline double softplus(double v, double a) {
+  const double x = a * v;
+  return (x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x))) / a;
+}
+// v with softplus_a(v) = w, for w > 0.
+inline double softplus_inverse(double w, double a) {
+  const double x = a * w;
+  return (x > 20 ? x + std::log1p(-std::exp(-x)) : std::log(std::expm1(x))) / a;
+}
+inline double logistic(double x) {
+  return x >= 0 ? 1.0 / (1.0 + std::exp(-x)) : std::exp(x) / (1.0 + std::exp(x));
+}
+
+// Weights and inputs. Matrices are row-major, rows = postsynaptic cells:
+// w_ee N_E x N_E, w_ei N_E x N_I (I->E), w_ie N_I x N_E (E->I), w_ii N_I x N_I.
+struct rate_network {
+  int n_e = 0, n_i = 0, n_stimuli = 0, n_d = 0, n_axis = 0;
+  std::vector<float> locations;     // stimulus values of one feature (n_axis)
+  std::vector<float> preference;    // N_E x n_d preferred values
+  std::vector<float> afferents;     // n_stimuli x N_E: I_E(s); stimulus s = (k0 * n_axis + k1) * n_axis + k2
+  std::vector<float> w_ee, w_ii;
+  std::vector<float> w_ei, v_ei, z_ei;
+  std::vector<float> w_ie, v_ie, z_ie;
+  float alpha_ei = 0, alpha_ie = 0;  // softplus slopes
+  float cap_ei = 0, cap_ie = 0;      // w_max * j
+  float b_i = 0;                     // I background input
+};
+
+// Builds the network of `p` with the keyed random streams of `p.seed`.
+rate_network build_rate_network(const rate_params& p);
+
+// Afferent table for tuning width `kappa` (n_stimuli x N_E, background 0, peak 1).
+std::vector<double> afferent_table(const rate_params& p, double kappa);
+// E->E from the afferent correlations (MODELS.md §3.3), row-major N_E x N_E.
+std::vector<float> ee_from_correlations(const rate_params& p);
+
+// w = min(softplus(v), cap) * z for a whole matrix.
+void weights_from_parameters(const std::vector<float>& v, const std::vector<float>& z, float alpha, float cap,
+                             std::vector<float>& w);
+
+// One steady state: unrectified h and rectified r of both populations.
+struct steady_state {
+  std::vector<float> h_e, r_e, h_i, r_i;
+  bool converged = false;
+  int steps = 0;
+};
+
+// Forward-Euler integration to the fixed point (MODELS.md §3.1). Keeps a packed copy of the
+// weights: one column-major (N_E + N_I) x (N_E + N_I) matrix with the inhibitory columns
+// negated, so one step is a single pass over the columns of the active (r != 0) cells.
+class steady_state_solver {
+ public:
+  steady_state_solver(const rate_network& net, const rate_params& p);
+  // Re-reads the plastic blocks (W_EI, W_IE) after a weight update.
+  void update_plastic(const rate_network& net);
+  // Solves for input `input_e` (N_E values) from the fixed initial state
+  // h_E = r_E = rho0, h_I = r_I = b_I; `max_dr` is the convergence bound on |tau dh/dt|.
+  void solve(const float* input_e, double max_dr, steady_state& out);
+  void solve(const float* input_e, steady_state& out) { solve(input_e, max_dr_, out); }
+
+ private:
+  int n_e_, n_i_, n_, ld_;
+  float rho0_, b_i_, r_max_, dt_tau_e_, dt_tau_i_;
+  double max_dr_;
+  int max_steps_;
+  std::vector<float> packed_;  // column k (pre cell k) at packed_[k * ld_]
+  std::vector<float> acc_, r_;
+  std::vector<std::uint32_t> active_;
+};
+
+}  // namespace balnet::rates

@@ -1,0 +1,298 @@
+#include "balnet/rates/rate_network.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "balnet/core/error.hpp"
+#include "balnet/core/rng.hpp"
+
+namespace balnet::rates {
+
+namespace {
+
+constexpr double pi = 3.14159265358979323846;
+
+// k = round(p * n) with numpy's round-half-to-even.
+int in_degree(double p, int n) { return static_cast<int>(std::nearbyint(p * n)); }
+
+// Fixed in-degree lognormal block: every post cell gets exactly k distinct presynaptic cells
+// (uniform without replacement) with weights of mean j = total / k and log-sd sigma.
+void lognormal_block(const rate_params& p, const char* name, int n_post, int n_pre, double prob, double total,
+                     std::vector<float>& w, std::vector<float>* z) {
+  const int k = in_degree(prob, n_pre);
+  const double j = total / k;
+  const double sigma = p.lognormal_sigma;
+  const double mu = std::log(j) - 0.5 * sigma * sigma;
+  w.assign(static_cast<std::size_t>(n_post) * n_pre, 0.0f);
+  if (z) z->assign(w.size(), 0.0f);
+  std::vector<int> idx(static_cast<std::size_t>(n_pre));
+  const std::uint32_t object = name_hash24(name);
+  for (int post = 0; post < n_post; ++post) {
+    random_stream pick(p.seed, rng_domain::connectivity, object, static_cast<std::uint32_t>(post));
+    random_stream draw(p.seed, rng_domain::weight, object, static_cast<std::uint32_t>(post));
+    std::iota(idx.begin(), idx.end(), 0);
+    for (int m = 0; m < k; ++m) {  // partial Fisher-Yates: idx[0..k) is a uniform k-subset
+      const auto r = m + static_cast<int>(pick.below(static_cast<std::uint64_t>(n_pre - m)));
+      std::swap(idx[static_cast<std::size_t>(m)], idx[static_cast<std::size_t>(r)]);
+    }
+    std::sort(idx.begin(), idx.begin() + k);
+    for (int m = 0; m < k; ++m) {
+      const auto at = static_cast<std::size_t>(post) * n_pre + idx[static_cast<std::size_t>(m)];
+      w[at] = static_cast<float>(std::exp(mu + sigma * draw.normal()));
+      if (z) (*z)[at] = 1.0f;
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<double> afferent_table(const rate_params& p, double kappa) {
+  const int n_e = p.n_e(), n_s = p.n_stimuli(), S = p.n_stimuli_per_axis, P = p.n_per_axis, D = p.n_d;
+  // Per feature: g(theta_k, phi_m) min-max normalised over the (value x neuron) table; the
+  // table only depends on the neuron's preferred value m along that feature.
+  std::vector<double> g(static_cast<std::size_t>(S) * P);
+  double lo = INFINITY, hi = -INFINITY;
+  for (int k = 0; k < S; ++k) {
+    const double theta = -pi + 2 * pi * k / S;
+    for (int m = 0; m < P; ++m) {
+      const double phi = -pi + 2 * pi * m / P;
+      const double v = std::exp(kappa * (std::cos(theta - phi) - 1.0));
+      g[static_cast<std::size_t>(k) * P + m] = v;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  }
+  for (auto& v : g) v = hi > lo ? (v - lo) / (hi - lo) : 1.0;
+  std::vector<double> out(static_cast<std::size_t>(n_s) * n_e);
+  std::vector<int> ks(static_cast<std::size_t>(D)), ms(static_cast<std::size_t>(D));
+  for (int s = 0; s < n_s; ++s) {
+    for (int d = D - 1, r = s; d >= 0; --d, r /= S) ks[static_cast<std::size_t>(d)] = r % S;
+    for (int n = 0; n < n_e; ++n) {
+      for (int d = D - 1, r = n; d >= 0; --d, r /= P) ms[static_cast<std::size_t>(d)] = r % P;
+      double prod = 1.0;
+      for (int d = 0; d < D; ++d) prod *= g[static_cast<std::size_t>(ks[static_cast<std::size_t>(d)]) * P + ms[static_cast<std::size_t>(d)]];
+      out[static_cast<std::size_t>(s) * n_e + n] = prod;
+    }
+  }
+  return out;
+}
+
+std::vector<float> ee_from_correlations(const rate_params& p) {
+  const int n_e = p.n_e(), n_s = p.n_stimuli();
+  const auto ne = static_cast<std::size_t>(n_e);
+  std::vector<float> w(ne * ne, 0.0f);
+  if (p.ee_total <= 0) return w;
+  auto x = afferent_table(p, p.kappa * p.ee_kappa);
+  // Centre and normalise each cell's response over stimuli: C = X^T X is then Pearson's r.
+  for (std::size_t n = 0; n < ne; ++n) {
+    double mean = 0;
+    for (int s = 0; s < n_s; ++s) mean += x[static_cast<std::size_t>(s) * ne + n];
+    mean /= n_s;
+    double ss = 0;
+    for (int s = 0; s < n_s; ++s) {
+      double& v = x[static_cast<std::size_t>(s) * ne + n];
+      v -= mean;
+      ss += v * v;
+    }
+    const double inv = ss > 0 ? 1.0 / std::sqrt(ss) : 0.0;
+    for (int s = 0; s < n_s; ++s) x[static_cast<std::size_t>(s) * ne + n] *= inv;
+  }
+  std::vector<double> c(ne * ne, 0.0);
+  for (int s = 0; s < n_s; ++s) {
+    const double* xs = &x[static_cast<std::size_t>(s) * ne];
+    for (std::size_t a = 0; a < ne; ++a) {
+      const double xa = xs[a];
+      double* row = &c[a * ne];
+      for (std::size_t b = 0; b < ne; ++b) row[b] += xa * xs[b];
+    }
+  }
+  for (std::size_t a = 0; a < ne; ++a) c[a * ne + a] = 0.0;
+  // Rank order: zero the lowest (1 - p) of all entries after subtracting the minimum.
+  // Ties are broken by position (a stable order), so the result does not depend on a sort's whims.
+  const double lo = *std::min_element(c.begin(), c.end());
+  std::vector<std::uint32_t> order(c.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return c[a] < c[b]; });
+  const auto to_zero = static_cast<std::size_t>((1.0 - p.ee_p) * static_cast<double>(c.size()));
+  for (auto& v : c) v -= lo;
+  for (std::size_t i = 0; i < to_zero; ++i) c[order[i]] = 0.0;
+  for (std::size_t a = 0; a < ne; ++a) {
+    c[a * ne + a] = 0.0;
+    double sum = 0;
+    for (std::size_t b = 0; b < ne; ++b) sum += c[a * ne + b];
+    const double scale = sum > 0 ? p.ee_total / sum : 0.0;
+    for (std::size_t b = 0; b < ne; ++b) w[a * ne + b] = static_cast<float>(c[a * ne + b] * scale);
+  }
+  return w;
+}
+
+void weights_from_parameters(const std::vector<float>& v, const std::vector<float>& z, float alpha, float cap,
+                             std::vector<float>& w) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    w[i] = z[i] != 0.0f ? std::min(static_cast<float>(softplus(v[i], alpha)), cap) * z[i] : 0.0f;
+  }
+}
+
+rate_network build_rate_network(const rate_params& p) {
+  rate_network net;
+  net.n_e = p.n_e();
+  net.n_i = p.n_i;
+  net.n_stimuli = p.n_stimuli();
+  net.n_d = p.n_d;
+  net.n_axis = p.n_stimuli_per_axis;
+  for (int k = 0; k < p.n_stimuli_per_axis; ++k) {
+    net.locations.push_back(static_cast<float>(-pi + 2 * pi * k / p.n_stimuli_per_axis));
+  }
+  for (int n = 0; n < net.n_e; ++n) {
+    std::vector<float> pref(static_cast<std::size_t>(p.n_d));
+    for (int d = p.n_d - 1, r = n; d >= 0; --d, r /= p.n_per_axis) {
+      pref[static_cast<std::size_t>(d)] = static_cast<float>(-pi + 2 * pi * (r % p.n_per_axis) / p.n_per_axis);
+    }
+    net.preference.insert(net.preference.end(), pref.begin(), pref.end());
+  }
+  const auto table = afferent_table(p, p.kappa);
+  net.afferents.resize(table.size());
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    net.afferents[i] = static_cast<float>(p.e_peak * table[i] + p.e_background);
+  }
+  net.w_ee = ee_from_correlations(p);
+  lognormal_block(p, "rates.ei", net.n_e, net.n_i, p.ei_p, p.ei_total, net.w_ei, &net.z_ei);
+  lognormal_block(p, "rates.ie", net.n_i, net.n_e, p.ie_p, p.ie_total, net.w_ie, &net.z_ie);
+  lognormal_block(p, "rates.ii", net.n_i, net.n_i, p.ii_p, p.ii_total, net.w_ii, nullptr);
+  const double j_ei = p.ei_total / in_degree(p.ei_p, net.n_i);
+  const double j_ie = p.ie_total / in_degree(p.ie_p, net.n_e);
+  net.alpha_ei = static_cast<float>(p.softplus_slope / j_ei);
+  net.alpha_ie = static_cast<float>(p.softplus_slope / j_ie);
+  net.cap_ei = static_cast<float>(p.w_max * j_ei);
+  net.cap_ie = static_cast<float>(p.w_max * j_ie);
+  net.b_i = static_cast<float>(p.i_background);
+  net.v_ei.assign(net.w_ei.size(), 0.0f);
+  net.v_ie.assign(net.w_ie.size(), 0.0f);
+  for (std::size_t i = 0; i < net.w_ei.size(); ++i) {
+    if (net.w_ei[i] > 0) net.v_ei[i] = static_cast<float>(softplus_inverse(net.w_ei[i], net.alpha_ei));
+  }
+  for (std::size_t i = 0; i < net.w_ie.size(); ++i) {
+    if (net.w_ie[i] > 0) net.v_ie[i] = static_cast<float>(softplus_inverse(net.w_ie[i], net.alpha_ie));
+  }
+  return net;
+}
+
+// ---------------------------------------------------------------------------------------
+
+steady_state_solver::steady_state_solver(const rate_network& net, const rate_params& p)
+    : n_e_(net.n_e),
+      n_i_(net.n_i),
+      n_(net.n_e + net.n_i),
+      ld_((net.n_e + net.n_i + 15) / 16 * 16),
+      rho0_(static_cast<float>(p.rho0)),
+      b_i_(net.b_i),
+      r_max_(static_cast<float>(p.r_max)),
+      dt_tau_e_(static_cast<float>(p.dt / p.tau_e)),
+      dt_tau_i_(static_cast<float>(p.dt / p.tau_i)),
+      max_dr_(p.max_dr),
+      max_steps_(p.max_steps) {
+  packed_.assign(static_cast<std::size_t>(ld_) * n_, 0.0f);
+  const auto ne = static_cast<std::size_t>(n_e_), ni = static_cast<std::size_t>(n_i_);
+  for (std::size_t k = 0; k < ne; ++k) {
+    float* col = &packed_[k * ld_];
+    for (std::size_t i = 0; i < ne; ++i) col[i] = net.w_ee[i * ne + k];
+  }
+  for (std::size_t k = 0; k < ni; ++k) {
+    float* col = &packed_[(ne + k) * ld_];
+    for (std::size_t i = 0; i < ni; ++i) col[ne + i] = -net.w_ii[i * ni + k];
+  }
+  update_plastic(net);
+  acc_.assign(static_cast<std::size_t>(ld_), 0.0f);
+  r_.assign(static_cast<std::size_t>(n_), 0.0f);
+  active_.reserve(static_cast<std::size_t>(n_));
+}
+
+void steady_state_solver::update_plastic(const rate_network& net) {
+  const auto ne = static_cast<std::size_t>(n_e_), ni = static_cast<std::size_t>(n_i_);
+  for (std::size_t k = 0; k < ne; ++k) {  // E->I: rows N_E.. of the E columns
+    float* col = &packed_[k * ld_ + ne];
+    for (std::size_t j = 0; j < ni; ++j) col[j] = net.w_ie[j * ne + k];
+  }
+  for (std::size_t k = 0; k < ni; ++k) {  // I->E: rows 0..N_E of the I columns, negated
+    float* col = &packed_[(ne + k) * ld_];
+    for (std::size_t i = 0; i < ne; ++i) col[i] = -net.w_ei[i * ni + k];
+  }
+}
+
+void steady_state_solver::solve(const float* input_e, double max_dr, steady_state& out) {
+  const auto ne = static_cast<std::size_t>(n_e_), ni = static_cast<std::size_t>(n_i_);
+  out.h_e.assign(ne, rho0_);
+  out.r_e.assign(ne, rho0_);
+  out.h_i.assign(ni, b_i_);
+  out.r_i.assign(ni, b_i_);
+  const float tol_e = static_cast<float>(max_dr) * dt_tau_e_;
+  const float tol_i = static_cast<float>(max_dr) * dt_tau_i_;
+  float* r = r_.data();
+  for (std::size_t i = 0; i < ne; ++i) r[i] = out.r_e[i];
+  for (std::size_t j = 0; j < ni; ++j) r[ne + j] = out.r_i[j];
+  float* h_e = out.h_e.data();
+  float* h_i = out.h_i.data();
+  constexpr std::size_t block = 64;  // rows per accumulator block (kept in vector registers)
+  const std::size_t ld = static_cast<std::size_t>(ld_);
+  bool converged = false;
+  int t = 0;
+  while (!converged && t < max_steps_) {
+    // acc = W_EE r_E - W_EI r_I (rows < N_E) and W_IE r_E - W_II r_I (rows >= N_E), summed
+    // over presynaptic cells in index order; silent cells (r = 0) contribute nothing.
+    active_.clear();
+    for (std::size_t k = 0; k < static_cast<std::size_t>(n_); ++k) {
+      if (r[k] != 0.0f) active_.push_back(static_cast<std::uint32_t>(k));
+    }
+    const float* base = packed_.data();
+    for (std::size_t b0 = 0; b0 < ld; b0 += block) {
+      float a[block] = {};
+      const std::size_t len = std::min(block, ld - b0);
+      if (len == block) {
+        for (const auto k : active_) {
+          const float* col = base + k * ld + b0;
+          const float x = r[k];
+          for (std::size_t i = 0; i < block; ++i) a[i] += col[i] * x;
+        }
+      } else {
+        for (const auto k : active_) {
+          const float* col = base + k * ld + b0;
+          const float x = r[k];
+          for (std::size_t i = 0; i < len; ++i) a[i] += col[i] * x;
+        }
+      }
+      for (std::size_t i = 0; i < len; ++i) acc_[b0 + i] = a[i];
+    }
+    float max_e = 0.0f, max_i = 0.0f;
+    for (std::size_t i = 0; i < ne; ++i) {
+      const float d = dt_tau_e_ * (input_e[i] + acc_[i] - r[i]);
+      const float h = h_e[i] + d;
+      h_e[i] = h;
+      if (h >= 0.0f && h <= r_max_) {
+        r[i] = h;
+        max_e = std::max(max_e, std::fabs(d));
+      } else {
+        r[i] = h < 0.0f ? 0.0f : r_max_;
+      }
+    }
+    for (std::size_t j = 0; j < ni; ++j) {
+      const float d = dt_tau_i_ * (acc_[ne + j] - r[ne + j] + b_i_);
+      const float h = h_i[j] + d;
+      h_i[j] = h;
+      if (h >= 0.0f && h <= r_max_) {
+        r[ne + j] = h;
+        max_i = std::max(max_i, std::fabs(d));
+      } else {
+        r[ne + j] = h < 0.0f ? 0.0f : r_max_;
+      }
+    }
+    ++t;
+    converged = max_e < tol_e && max_i < tol_i;
+  }
+  for (std::size_t i = 0; i < ne; ++i) out.r_e[i] = r[i];
+  for (std::size_t j = 0; j < ni; ++j) out.r_i[j] = r[ne + j];
+  out.converged = converged;
+  out.steps = t;
+}
+
+}  // namespace balnet::rates
