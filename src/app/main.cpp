@@ -20,6 +20,7 @@
 #include "balnet/sim/plan.hpp"
 #include "balnet/sim/simulation.hpp"
 #include "balnet/theory/theory_command.hpp"
+#include "balnet/rates/rates_command.hpp"
 
 namespace po = boost::program_options;
 using namespace balnet;
@@ -30,6 +31,7 @@ const char* usage_text =
     "usage: balnet run CONFIG [--set SECTION.KEY=VALUE ...] [--output FILE] [--seed N] [--quiet]\n"
     "       balnet check CONFIG [-n RANKS] [--set SECTION.KEY=VALUE ...]\n"
     "       balnet theory CONFIG|RUN.h5 [--set ...] [--burn-in MS] [--json]\n"
+    "       balnet rates CONFIG [--set ...] [--output FILE] [--seed N] [--quiet] [--bench N]\n"
     "       balnet --help | --version\n";
 
 const char* help_text =
@@ -45,6 +47,8 @@ const char* help_text =
     "                 population and projection, synapses and memory per rank.\n"
     "  theory CONFIG  balanced-state rates r = -W^-1 h and plasticity fixed points; given a\n"
     "                 run file, beside its simulated rates (balnet theory --help).\n"
+    "  rates CONFIG   rate-network mode (project 3: learning E/I assemblies with steady-state\n"
+    "                 rate units; balnet rates --help, docs/rates.md).\n"
     "\n"
     "Options:\n"
     "  --set S.K=V    override config key K of section S (repeatable), e.g.\n"
@@ -81,7 +85,7 @@ cli parse_cli(int argc, char** argv) {
     return c;
   }
   if (c.command != "run" && c.command != "check") {
-    throw config_error("unknown command '" + c.command + "' (commands: run, check, theory; see balnet --help)");
+    throw config_error("unknown command '" + c.command + "' (commands: run, check, theory, rates; see balnet --help)");
   }
   po::options_description opts;
   opts.add_options()("config", po::value<std::string>(), "")(
@@ -289,6 +293,7 @@ int main(int argc, char** argv) {
   mpi_communicator comm{boost::mpi::communicator()};
   // The theory command is pure numerics on every rank (no collectives); rank 0 prints.
   if (argc >= 2 && std::string(argv[1]) == "theory") return theory::theory_main(argc, argv, comm.rank());
+  if (argc >= 2 && std::string(argv[1]) == "rates") return rates::rates_main(argc, argv, comm);
   cli c;
   std::exception_ptr err;
   try {

@@ -140,9 +140,10 @@ bool gradient_directions(const rate_network& net, const steady_state& s, double 
   return true;
 }
 
-double angle_degrees(const std::vector<double>& a, const std::vector<double>& b) {
+double angle_degrees(const std::vector<double>& a, const std::vector<double>& b, const std::vector<float>* mask) {
   double ab = 0, aa = 0, bb = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
+    if (mask && (*mask)[i] == 0.0f) continue;
     ab += a[i] * b[i];
     aa += a[i] * a[i];
     bb += b[i] * b[i];
@@ -169,26 +170,41 @@ plasticity::plasticity(const rate_network& net, const rate_params& p, condition 
     m_ie_.assign(net.w_ie.size(), 0.0);
     s_ie_.assign(net.w_ie.size(), 0.0);
   }
+  sig_ei_.resize(net.v_ei.size());
+  sig_ie_.resize(net.v_ie.size());
+  for (std::size_t i = 0; i < net.v_ei.size(); ++i) sig_ei_[i] = static_cast<float>(logistic(static_cast<double>(net.alpha_ei) * net.v_ei[i]));
+  for (std::size_t i = 0; i < net.v_ie.size(); ++i) sig_ie_[i] = static_cast<float>(logistic(static_cast<double>(net.alpha_ie) * net.v_ie[i]));
+  refresh_stats(net, true, true);
+}
+
+void plasticity::refresh_stats(const rate_network& net, bool ei, bool ie) {
+  auto mv = [](const std::vector<float>& w, double* out) {
+    double sum = 0, ss = 0;
+    for (float x : w) sum += x;
+    const double m = sum / static_cast<double>(w.size());
+    for (float x : w) ss += (x - m) * (x - m);
+    out[0] = m;
+    out[1] = ss / static_cast<double>(w.size());
+  };
+  if (ei) mv(net.w_ei, stats_);
+  if (ie) mv(net.w_ie, stats_ + 2);
 }
 
 namespace {
 
-// Adam with the reference's constant bias corrections m/(1-b1), s/(1-b2) (MODELS.md §3.4 QUIRK).
-void adam_step(std::vector<double>& grad, const std::vector<float>& w, double decay, double eta, double b1, double b2,
-               double eps, std::vector<double>& m, std::vector<double>& s, std::vector<float>& v) {
-  for (std::size_t i = 0; i < grad.size(); ++i) {
-    const double g = grad[i] - decay * w[i];
-    m[i] = b1 * m[i] + (1 - b1) * g;
-    s[i] = b2 * s[i] + (1 - b2) * g * g;
-    const double m_hat = m[i] / (1 - b1);
-    const double s_hat = s[i] / (1 - b2);
-    v[i] = static_cast<float>(v[i] + eta / (std::sqrt(s_hat) + eps) * m_hat);
+// New parameter v -> weight min(softplus(v), cap) and the slope logistic(alpha v) for the next
+// update, sharing one exponential.
+inline void reparameterise(float v, float alpha, float cap, float& w, float& sig) {
+  const float x = alpha * v;
+  if (x > 20.0f) {
+    const float u = std::exp(-x);
+    w = std::min(v + std::log1p(u) / alpha, cap);
+    sig = 1.0f / (1.0f + u);
+  } else {
+    const float u = std::exp(x);
+    w = std::min(std::log1p(u) / alpha, cap);
+    sig = u / (1.0f + u);
   }
-}
-
-void approximate_step(const std::vector<double>& dir, const std::vector<float>& w, double decay, double eta,
-                      std::vector<float>& v) {
-  for (std::size_t i = 0; i < dir.size(); ++i) v[i] = static_cast<float>(v[i] + eta * (dir[i] - decay * w[i]));
 }
 
 }  // namespace
@@ -198,41 +214,99 @@ plasticity::angles plasticity::update(rate_network& net, const steady_state& s, 
   angles out{nan, nan};
   if (eta_e_ <= 0 && eta_i_ <= 0) return out;
   const bool gradient = rule_ == learning_rule::gradient;
+  const auto ne = static_cast<std::size_t>(net.n_e), ni = static_cast<std::size_t>(net.n_i);
   bool have_grad = false;
   if (gradient || want_angles) have_grad = gradient_directions(net, s, rho0_, g_ei_, g_ie_);
-  if (!gradient || want_angles) approximate_directions(net, s, rho0_, d_ei_, d_ie_);
-  if (want_angles && have_grad) {
-    if (eta_i_ > 0) out.ei = angle_degrees(g_ei_, d_ei_);
-    if (eta_e_ > 0) out.ie = angle_degrees(g_ie_, d_ie_);
+  if (want_angles) {
+    // Angles over the existing synapses (mask z), where the directions move the weights.
+    approximate_directions(net, s, rho0_, d_ei_, d_ie_);
+    if (have_grad) {
+      if (eta_i_ > 0) out.ei = angle_degrees(g_ei_, d_ei_, &net.z_ei);
+      if (eta_e_ > 0) out.ie = angle_degrees(g_ie_, d_ie_, &net.z_ie);
+    }
   }
   if (gradient) {
-    if (!have_grad) return out;  // singular: no update (counted by the caller via NaN angles)
-    if (eta_i_ > 0) {
-      adam_step(g_ei_, net.w_ei, ei_decay_, eta_i_, b1_, b2_, eps_, m_ei_, s_ei_, net.v_ei);
-      weights_from_parameters(net.v_ei, net.z_ei, net.alpha_ei, net.cap_ei, net.w_ei);
-    }
-    if (eta_e_ > 0) {
-      adam_step(g_ie_, net.w_ie, ie_decay_, eta_e_, b1_, b2_, eps_, m_ie_, s_ie_, net.v_ie);
-      weights_from_parameters(net.v_ie, net.z_ie, net.alpha_ie, net.cap_ie, net.w_ie);
-    }
+    if (!have_grad) return out;  // singular system: no update
+    // Adam with the reference's constant bias corrections m/(1-b1), s/(1-b2) (MODELS.md §3.4 QUIRK).
+    auto adam = [&](std::vector<double>& g, std::vector<float>& w, std::vector<float>& v, const std::vector<float>& z,
+                    std::vector<double>& m, std::vector<double>& sv, std::vector<float>& sig, double decay, double eta,
+                    float alpha, float cap) {
+      for (std::size_t i = 0; i < g.size(); ++i) {
+        if (z[i] == 0.0f) continue;  // masked entries never become weights
+        const double gi = g[i] - decay * w[i];
+        m[i] = b1_ * m[i] + (1 - b1_) * gi;
+        sv[i] = b2_ * sv[i] + (1 - b2_) * gi * gi;
+        const double m_hat = m[i] / (1 - b1_);
+        const double s_hat = sv[i] / (1 - b2_);
+        v[i] = static_cast<float>(v[i] + eta / (std::sqrt(s_hat) + eps_) * m_hat);
+        reparameterise(v[i], alpha, cap, w[i], sig[i]);
+      }
+    };
+    if (eta_i_ > 0) adam(g_ei_, net.w_ei, net.v_ei, net.z_ei, m_ei_, s_ei_, sig_ei_, ei_decay_, eta_i_, net.alpha_ei, net.cap_ei);
+    if (eta_e_ > 0) adam(g_ie_, net.w_ie, net.v_ie, net.z_ie, m_ie_, s_ie_, sig_ie_, ie_decay_, eta_e_, net.alpha_ie, net.cap_ie);
+    refresh_stats(net, eta_i_ > 0, eta_e_ > 0);
     return out;
   }
+  // APPROXIMATE, fused: direction, decay, new v, new w and slope in one pass per matrix.
+  e_.resize(ne);
+  for (std::size_t i = 0; i < ne; ++i) e_[i] = static_cast<double>(s.h_e[i]) - rho0_;
   if (eta_e_ > 0) {
-    approximate_step(d_ie_, net.w_ie, ie_decay_, eta_e_, net.v_ie);
-    weights_from_parameters(net.v_ie, net.z_ie, net.alpha_ie, net.cap_ie, net.w_ie);
-    // Every row of W_IE (all E inputs of one I cell) rescaled to sum ie_row_total.
-    const auto ne = static_cast<std::size_t>(net.n_e);
-    for (std::size_t j = 0; j < static_cast<std::size_t>(net.n_i); ++j) {
-      double sum = 0;
-      for (std::size_t k = 0; k < ne; ++k) sum += net.w_ie[j * ne + k];
-      if (sum <= 0) sum = 1;
-      const float f = static_cast<float>(ie_row_total_ / sum);
-      for (std::size_t k = 0; k < ne; ++k) net.w_ie[j * ne + k] *= f;
+    fp_.assign(ni, 0.0);
+    for (std::size_t j = 0; j < ni; ++j) {
+      double fp = 0;  // the error sent back through the forward E->I weights
+      const float* wj = &net.w_ie[j * ne];
+      for (std::size_t k = 0; k < ne; ++k) fp += static_cast<double>(wj[k]) * e_[k];
+      fp_[j] = fp * logistic(s.h_i[j]);
     }
   }
   if (eta_i_ > 0) {
-    approximate_step(d_ei_, net.w_ei, ei_decay_, eta_i_, net.v_ei);
-    weights_from_parameters(net.v_ei, net.z_ei, net.alpha_ei, net.cap_ei, net.w_ei);
+    double sum = 0, ss = 0;
+    const float eta = static_cast<float>(eta_i_), decay = static_cast<float>(ei_decay_);
+    for (std::size_t i = 0; i < ne; ++i) {
+      const float ei = static_cast<float>(e_[i]);
+      for (std::size_t j = 0; j < ni; ++j) {
+        const std::size_t at = i * ni + j;
+        if (net.z_ei[at] == 0.0f) continue;
+        const float d = ei * s.r_i[j] * sig_ei_[at];
+        net.v_ei[at] += eta * (d - decay * net.w_ei[at]);
+        reparameterise(net.v_ei[at], net.alpha_ei, net.cap_ei, net.w_ei[at], sig_ei_[at]);
+        sum += net.w_ei[at];
+        ss += static_cast<double>(net.w_ei[at]) * net.w_ei[at];
+      }
+    }
+    const double n = static_cast<double>(net.w_ei.size()), m = sum / n;
+    stats_[0] = m;
+    stats_[1] = std::max(0.0, ss / n - m * m);
+  }
+  if (eta_e_ > 0) {
+    double sum = 0, ss = 0;
+    const float eta = static_cast<float>(eta_e_), decay = static_cast<float>(ie_decay_);
+    for (std::size_t j = 0; j < ni; ++j) {
+      const float fp = static_cast<float>(fp_[j]);
+      float* w = &net.w_ie[j * ne];
+      float* v = &net.v_ie[j * ne];
+      float* sig = &sig_ie_[j * ne];
+      const float* z = &net.z_ie[j * ne];
+      double row = 0;
+      for (std::size_t k = 0; k < ne; ++k) {
+        if (z[k] == 0.0f) continue;
+        const float d = fp * s.r_e[k] * sig[k];
+        v[k] += eta * (d - decay * w[k]);
+        reparameterise(v[k], net.alpha_ie, net.cap_ie, w[k], sig[k]);
+        row += w[k];
+      }
+      // Every row of W_IE (all E inputs of one I cell) rescaled to sum ie_row_total; v is kept.
+      if (row <= 0) row = 1;
+      const float f = static_cast<float>(ie_row_total_ / row);
+      for (std::size_t k = 0; k < ne; ++k) {
+        w[k] *= f;
+        sum += w[k];
+        ss += static_cast<double>(w[k]) * w[k];
+      }
+    }
+    const double n = static_cast<double>(net.w_ie.size()), m = sum / n;
+    stats_[2] = m;
+    stats_[3] = std::max(0.0, ss / n - m * m);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #include "balnet/rates/rate_network.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <numeric>
 
@@ -42,6 +43,64 @@ void lognormal_block(const rate_params& p, const char* name, int n_post, int n_p
       w[at] = static_cast<float>(std::exp(mu + sigma * draw.normal()));
       if (z) (*z)[at] = 1.0f;
     }
+  }
+}
+
+// acc = sum over active columns k (in index order) of col_k * r[k], for all ld rows (ld a
+// multiple of 16). Rows are processed in blocks of 64 held in eight 8-wide vector registers,
+// so the matrix is streamed once per step and every row's sum keeps the same order.
+using vec8 = float __attribute__((vector_size(32)));
+
+void accumulate(const float* base, std::size_t ld, const float* r, const std::vector<std::uint32_t>& active, float* acc) {
+  constexpr std::size_t block = 64;
+  std::size_t b0 = 0;
+  for (; b0 + block <= ld; b0 += block) {
+    vec8 a0 = {}, a1 = {}, a2 = {}, a3 = {}, a4 = {}, a5 = {}, a6 = {}, a7 = {};
+    for (const auto k : active) {
+      const float* col = base + k * ld + b0;
+      const float x = r[k];
+      const vec8 xv = {x, x, x, x, x, x, x, x};
+      vec8 c0, c1, c2, c3, c4, c5, c6, c7;
+      std::memcpy(&c0, col, 32);
+      std::memcpy(&c1, col + 8, 32);
+      std::memcpy(&c2, col + 16, 32);
+      std::memcpy(&c3, col + 24, 32);
+      std::memcpy(&c4, col + 32, 32);
+      std::memcpy(&c5, col + 40, 32);
+      std::memcpy(&c6, col + 48, 32);
+      std::memcpy(&c7, col + 56, 32);
+      a0 += c0 * xv;
+      a1 += c1 * xv;
+      a2 += c2 * xv;
+      a3 += c3 * xv;
+      a4 += c4 * xv;
+      a5 += c5 * xv;
+      a6 += c6 * xv;
+      a7 += c7 * xv;
+    }
+    std::memcpy(acc + b0, &a0, 32);
+    std::memcpy(acc + b0 + 8, &a1, 32);
+    std::memcpy(acc + b0 + 16, &a2, 32);
+    std::memcpy(acc + b0 + 24, &a3, 32);
+    std::memcpy(acc + b0 + 32, &a4, 32);
+    std::memcpy(acc + b0 + 40, &a5, 32);
+    std::memcpy(acc + b0 + 48, &a6, 32);
+    std::memcpy(acc + b0 + 56, &a7, 32);
+  }
+  for (; b0 < ld; b0 += 16) {  // remainder: 16 rows at a time
+    vec8 a0 = {}, a1 = {};
+    for (const auto k : active) {
+      const float* col = base + k * ld + b0;
+      const float x = r[k];
+      const vec8 xv = {x, x, x, x, x, x, x, x};
+      vec8 c0, c1;
+      std::memcpy(&c0, col, 32);
+      std::memcpy(&c1, col + 8, 32);
+      a0 += c0 * xv;
+      a1 += c1 * xv;
+    }
+    std::memcpy(acc + b0, &a0, 32);
+    std::memcpy(acc + b0 + 8, &a1, 32);
   }
 }
 
@@ -233,7 +292,6 @@ void steady_state_solver::solve(const float* input_e, double max_dr, steady_stat
   for (std::size_t j = 0; j < ni; ++j) r[ne + j] = out.r_i[j];
   float* h_e = out.h_e.data();
   float* h_i = out.h_i.data();
-  constexpr std::size_t block = 64;  // rows per accumulator block (kept in vector registers)
   const std::size_t ld = static_cast<std::size_t>(ld_);
   bool converged = false;
   int t = 0;
@@ -244,25 +302,7 @@ void steady_state_solver::solve(const float* input_e, double max_dr, steady_stat
     for (std::size_t k = 0; k < static_cast<std::size_t>(n_); ++k) {
       if (r[k] != 0.0f) active_.push_back(static_cast<std::uint32_t>(k));
     }
-    const float* base = packed_.data();
-    for (std::size_t b0 = 0; b0 < ld; b0 += block) {
-      float a[block] = {};
-      const std::size_t len = std::min(block, ld - b0);
-      if (len == block) {
-        for (const auto k : active_) {
-          const float* col = base + k * ld + b0;
-          const float x = r[k];
-          for (std::size_t i = 0; i < block; ++i) a[i] += col[i] * x;
-        }
-      } else {
-        for (const auto k : active_) {
-          const float* col = base + k * ld + b0;
-          const float x = r[k];
-          for (std::size_t i = 0; i < len; ++i) a[i] += col[i] * x;
-        }
-      }
-      for (std::size_t i = 0; i < len; ++i) acc_[b0 + i] = a[i];
-    }
+    accumulate(packed_.data(), ld, r, active_, acc_.data());
     float max_e = 0.0f, max_i = 0.0f;
     for (std::size_t i = 0; i < ne; ++i) {
       const float d = dt_tau_e_ * (input_e[i] + acc_[i] - r[i]);

@@ -67,19 +67,20 @@ rate_params read_rate_params(const config& cfg) {
     section_reader s(cfg, "rates");
     const auto conds = s.list("conditions", {"NEITHER", "BOTH", "EXC", "INH"});
     p.conditions.clear();
-    for (const auto& c : conds) {
+    const bool none = conds.size() == 1 && conds[0] == "NONE";
+    for (const auto& c : none ? std::vector<std::string>{} : conds) {
       condition v;
       if (c == "NEITHER") v = condition::neither;
       else if (c == "BOTH") v = condition::both;
       else if (c == "EXC") v = condition::exc;
       else if (c == "INH") v = condition::inh;
-      else s.fail("conditions", "unknown condition '" + c + "' (allowed: NEITHER, BOTH, EXC, INH)");
+      else s.fail("conditions", "unknown condition '" + c + "' (allowed: NEITHER, BOTH, EXC, INH, or NONE alone)");
       for (auto o : p.conditions) {
         if (o == v) s.fail("conditions", "condition " + c + " is listed twice");
       }
       p.conditions.push_back(v);
     }
-    if (p.conditions.empty()) s.fail("conditions", "needs at least one condition");
+    if (p.conditions.empty() && !none) s.fail("conditions", "needs at least one condition (or NONE)");
     p.n_trials = whole(s, "n_trials", p.n_trials, 0, 1000000);
     p.seed = s.seed("seed", p.seed);
     p.output = s.text("output", "");
@@ -167,6 +168,10 @@ rate_params read_rate_params(const config& cfg) {
     p.perturb_max_dr = s.positive("max_dr", p.perturb_max_dr);
     p.perturb_bins = whole(s, "bins", p.perturb_bins, 1, 1000);
     s.finish();
+    if (p.conditions.empty() && !(p.perturb && !p.perturb_network.empty())) {
+      section_reader r(cfg, "rates");
+      r.fail("conditions", "NONE trains nothing: only useful with rates.perturb.enabled = true and rates.perturb.network set");
+    }
     if (p.perturb && p.perturb_network.empty()) {
       bool both = false;
       for (auto c : p.conditions) both = both || c == condition::both;

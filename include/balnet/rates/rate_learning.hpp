@@ -21,8 +21,9 @@ void approximate_directions(const rate_network& net, const steady_state& s, doub
 bool gradient_directions(const rate_network& net, const steady_state& s, double rho0, std::vector<double>& g_ei,
                          std::vector<double>& g_ie);
 
-// Angle in degrees between two directions (arccos of the normalised dot product); NaN if either is zero.
-double angle_degrees(const std::vector<double>& a, const std::vector<double>& b);
+// Angle in degrees between two directions (arccos of the normalised dot product) over the
+// entries where `mask` != 0 (all entries when mask is null); NaN if either is zero.
+double angle_degrees(const std::vector<double>& a, const std::vector<double>& b, const std::vector<float>* mask = nullptr);
 
 // Solves A X = B in place by LU with partial pivoting (A n x n, B n x nrhs, row-major).
 // Returns false if A is singular to working precision.
@@ -40,6 +41,8 @@ class plasticity {
   angles update(rate_network& net, const steady_state& s, bool want_angles);
   bool ei_plastic() const { return eta_i_ > 0; }
   bool ie_plastic() const { return eta_e_ > 0; }
+  // [mean, var] of w_EI and of w_IE (all entries, zeros included) after the last update.
+  const double* weight_stats() const { return stats_; }
 
  private:
   learning_rule rule_;
@@ -47,6 +50,10 @@ class plasticity {
   double b1_, b2_, eps_;
   std::vector<double> d_ei_, d_ie_, g_ei_, g_ie_;
   std::vector<double> m_ei_, s_ei_, m_ie_, s_ie_;  // Adam moments
+  std::vector<float> sig_ei_, sig_ie_;  // logistic(alpha v) of the current v (masked entries)
+  std::vector<double> e_, fp_;
+  double stats_[4] = {};
+  void refresh_stats(const rate_network& net, bool ei, bool ie);
 };
 
 }  // namespace balnet::rates
