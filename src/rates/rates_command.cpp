@@ -319,6 +319,13 @@ int rates_main(int argc, char** argv, communicator& comm) {
       if (p.output.empty() && cli.bench == 0) {
         throw config_error(cfg->file_name() + ": no output file: set rates.output in the config or pass --output FILE");
       }
+      if (cli.bench == 0 && comm.rank() == 0) {  // fail before training, not after it
+        const std::string tmp = p.output + ".tmp";
+        std::ofstream probe(tmp, std::ios::binary);
+        if (!probe) throw io_error(p.output + ": cannot create the output file (does its folder exist and is it writable?)");
+        probe.close();
+        std::filesystem::remove(tmp);
+      }
     }
   } catch (...) {
     err = std::current_exception();
