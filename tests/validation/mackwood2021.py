@@ -2,8 +2,8 @@
 """Validation of project 3 (Mackwood, Naumann & Sprekeler 2021) against the relational targets
 of MODELS.md 3.7 / T7, with a REDUCED training.
 
-    /usr/bin/python3 tests/validation/mackwood2021.py [--trials 3] [--cells 6] [--ranks 2]
-                                                     [--workdir DIR] [--balnet build/balnet]
+    /usr/bin/python3 tests/validation/mackwood2021.py [--trials 3] [--eta-scale 1] [--cells 6]
+                          [--ranks 2] [--workdir DIR] [--balnet build/balnet] [--skip-runs]
 
 Step 1: configs/mackwood2021_approximate.ini (512 E, 64 I, 1728 stimuli, APPROXIMATE rules,
 reference learning rates 1e-5) with rates.n_trials = --trials (default 3, instead of the
@@ -15,8 +15,8 @@ Then tools/rates_report.py writes the figures and these checks run:
              NEITHER's, EXC's and INH's
   osi_i      BOTH's mean I-cell OSI is higher than NEITHER's, EXC's and INH's
   perturb    the perturbation curve is negative in the highest-correlation bin
-  angle      the mean APPROXIMATE-vs-gradient angle (true gradient every 100th presentation)
-             of BOTH is below 90 degrees for I->E and E->I
+  angle      BOTH's mean APPROXIMATE-vs-gradient angle (true gradient every 100th
+             presentation) in the last trial is below 90 degrees for I->E and E->I
 Exit status 0 if every check passes. Each step takes a few minutes on a quiet core per rank.
 """
 import argparse
@@ -36,6 +36,8 @@ def main():
     ap.add_argument("--trials", type=int, default=3)
     ap.add_argument("--cells", type=int, default=6)
     ap.add_argument("--ranks", type=int, default=2)
+    ap.add_argument("--eta-scale", type=float, default=1.0,
+                    help="multiply the learning rates eta_E = eta_I = 1e-5 (a stand-in for more trials)")
     ap.add_argument("--workdir", default="mackwood2021_validation")
     ap.add_argument("--balnet", default=os.path.join(SRC, "build", "balnet"))
     ap.add_argument("--mpirun", default=os.environ.get("MPIEXEC", "mpirun"))
@@ -49,7 +51,8 @@ def main():
     mpi = [args.mpirun, "-n", str(args.ranks), args.balnet, "rates"]
     if not args.skip_runs:
         cmd = mpi + [os.path.join(SRC, "configs", "mackwood2021_approximate.ini"), "--set", f"rates.n_trials={args.trials}",
-                     "--output", learn]
+                     "--set", f"rates.plasticity.eta_e={1e-5 * args.eta_scale:g}",
+                     "--set", f"rates.plasticity.eta_i={1e-5 * args.eta_scale:g}", "--output", learn]
         print("$", " ".join(cmd), flush=True)
         subprocess.run(cmd, check=True, env=env)
         cmd = mpi + [os.path.join(SRC, "configs", "mackwood2021_perturb.ini"), "--set", f"rates.perturb.network={learn}",
@@ -71,15 +74,22 @@ def main():
     mean, sem, centre = p["mean"][()], p["sem"][()], p["bin_centre"][()]
     checks["perturb"] = (mean[-1] < 0, f"highest-correlation bin (centre {centre[-1]:+.3f}): {mean[-1]:+.3e} +- {sem[-1]:.1e}; "
                          f"all bins: {np.array2string(mean, precision=4)}")
+    # The E->I rule starts far from the gradient (random E<->I wiring) and aligns as the
+    # assemblies form: the check is on the last trial; the whole course is printed.
     d = f["rates/BOTH/diagnostics"]
-    a_ei, a_ie = float(np.nanmean(d["angle_ei"][()])), float(np.nanmean(d["angle_ie"][()]))
-    n = int(np.isfinite(d["angle_ei"][()]).sum())
-    checks["angle"] = (a_ei < 90 and a_ie < 90, f"BOTH mean angle I->E {a_ei:.1f} deg, E->I {a_ie:.1f} deg over {n} presentations")
+    per_trial = int(np.prod(f["rates/network/afferents"].shape[:-1]))
+    ang = {k: d[k][()].reshape(-1, per_trial) for k in ("angle_ei", "angle_ie")}
+    course = {k: [round(float(np.nanmean(t)), 1) for t in v] for k, v in ang.items()}
+    last = {k: float(np.nanmean(v[-1])) for k, v in ang.items()}
+    checks["angle"] = (last["angle_ei"] < 90 and last["angle_ie"] < 90,
+                       f"BOTH mean angle in the last trial: I->E {last['angle_ei']:.1f} deg, E->I {last['angle_ie']:.1f} deg; "
+                       f"per trial: I->E {course['angle_ei']}, E->I {course['angle_ie']}")
     failed = 0
     for k, (ok, text) in checks.items():
         print(f"{'PASS' if ok else 'FAIL'} {k}: {text}")
         failed += not ok
-    print(f"reduced training: {args.trials} trials (paper: 500), {args.cells} perturbed cells (paper: 90)")
+    print(f"reduced training: {args.trials} trials (paper: 500), learning rates x {args.eta_scale:g}, "
+          f"{args.cells} perturbed cells (paper: 90)")
     sys.exit(1 if failed else 0)
 
 
