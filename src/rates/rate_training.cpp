@@ -175,7 +175,7 @@ perturb_rows perturb_network(const rate_network& net, const rate_params& p, int 
   const auto ne = static_cast<std::size_t>(net.n_e);
   const auto ns = static_cast<std::size_t>(net.n_stimuli);
   const auto base = estimate_responses(net, solver, p.perturb_max_dr);
-  out.non_converged = base.non_converged;
+  out.base_non_converged = base.non_converged;
   std::vector<double> x(base.r_e.begin(), base.r_e.end());
   const auto corr = column_correlations(x, ns, ne);
   const auto all = perturb_cells(p, net.n_e);

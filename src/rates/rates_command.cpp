@@ -440,7 +440,7 @@ int rates_main(int argc, char** argv, communicator& comm) {
           for (std::size_t k = 0; k < mine_cells && at + rec_len <= n; ++k, at += rec_len) {
             by_cell[static_cast<int>(d[at])] = std::vector<double>(d + at + 1, d + at + rec_len);
           }
-          all.non_converged += static_cast<int>(d[at]);  // the base solves are repeated on every rank; see docs
+          all.non_converged += static_cast<int>(d[at]);
           ++at;
         }
         for (auto cell : cells) {
@@ -465,6 +465,8 @@ int rates_main(int argc, char** argv, communicator& comm) {
         b.add(g + "/count", {B}, count.data());
         b.attr(g, "delta", p.perturb_delta);
         b.attr(g, "max_dr", p.perturb_max_dr);
+        b.attr(g, "non_converged_unperturbed", static_cast<double>(rows.base_non_converged));
+        b.attr(g, "non_converged_perturbed", static_cast<double>(all.non_converged));
         b.attr(g, "network", p.perturb_network.empty() ? std::string("BOTH of this run") : p.perturb_network);
         frame(mine, 1000, b.bytes());
         char buf[200];

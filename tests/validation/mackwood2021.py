@@ -3,7 +3,7 @@
 of MODELS.md 3.7 / T7, with a REDUCED training.
 
     /usr/bin/python3 tests/validation/mackwood2021.py [--trials 3] [--eta-scale 1] [--cells 6]
-                          [--ranks 2] [--workdir DIR] [--balnet build/balnet] [--skip-runs]
+                          [--ranks 2] [--workdir DIR] [--balnet build/balnet] [--skip-learn] [--skip-runs]
 
 Step 1: configs/mackwood2021_approximate.ini (512 E, 64 I, 1728 stimuli, APPROXIMATE rules,
 reference learning rates 1e-5) with rates.n_trials = --trials (default 3, instead of the
@@ -42,6 +42,7 @@ def main():
     ap.add_argument("--balnet", default=os.path.join(SRC, "build", "balnet"))
     ap.add_argument("--mpirun", default=os.environ.get("MPIEXEC", "mpirun"))
     ap.add_argument("--skip-runs", action="store_true", help="only analyse the files of an earlier call")
+    ap.add_argument("--skip-learn", action="store_true", help="reuse the learning run of an earlier call (step 2 only)")
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     learn = os.path.join(args.workdir, "learn.h5")
@@ -49,12 +50,13 @@ def main():
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_rmaps_base_oversubscribe="1")
     mpi = [args.mpirun, "-n", str(args.ranks), args.balnet, "rates"]
-    if not args.skip_runs:
+    if not args.skip_runs and not args.skip_learn:
         cmd = mpi + [os.path.join(SRC, "configs", "mackwood2021_approximate.ini"), "--set", f"rates.n_trials={args.trials}",
                      "--set", f"rates.plasticity.eta_e={1e-5 * args.eta_scale:g}",
                      "--set", f"rates.plasticity.eta_i={1e-5 * args.eta_scale:g}", "--output", learn]
         print("$", " ".join(cmd), flush=True)
         subprocess.run(cmd, check=True, env=env)
+    if not args.skip_runs:
         cmd = mpi + [os.path.join(SRC, "configs", "mackwood2021_perturb.ini"), "--set", f"rates.perturb.network={learn}",
                      "--set", f"rates.perturb.cells={args.cells}", "--output", pert]
         print("$", " ".join(cmd), flush=True)

@@ -49,7 +49,8 @@ condition_result run_condition(const rate_network& initial, const rate_params& p
 struct perturb_rows {
   std::vector<std::int32_t> cells;
   std::vector<double> change, correlation;  // cells.size() x N_E
-  int non_converged = 0;
+  int base_non_converged = 0;  // unperturbed solves (the same on every rank)
+  int non_converged = 0;       // perturbed solves of these cells
 };
 std::vector<std::int32_t> perturb_cells(const rate_params& p, int n_e);
 // Computes the rows of the cells with index c (in perturb_cells order) where c % stride == offset.
