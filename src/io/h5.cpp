@@ -175,6 +175,22 @@ appendable::appendable(hid_t loc, const std::string& name, hid_t type, std::uint
                  H5Dclose);
 }
 
+appendable appendable::open(hid_t loc, const std::string& name, hid_t type) {
+  appendable a;
+  a.type_ = type;
+  a.dset_ = handle(check_id(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "opening dataset " + name), H5Dclose);
+  handle space(check_id(H5Dget_space(a.dset_), "H5Dget_space"), H5Sclose);
+  a.size_ = static_cast<std::uint64_t>(H5Sget_simple_extent_npoints(space));
+  return a;
+}
+
+void appendable::truncate(std::uint64_t n) {
+  if (n >= size_) return;
+  const hsize_t new_size = n;
+  check(H5Dset_extent(dset_, &new_size), "truncating a dataset");
+  size_ = n;
+}
+
 void appendable::append(communicator& comm, const void* data, std::uint64_t n) {
   const std::uint64_t offset = comm.exscan_sum(n);
   std::uint64_t total = n;

@@ -11,6 +11,7 @@
 #include "balnet/io/config.hpp"
 #include "balnet/io/h5_matrix.hpp"
 #include "balnet/io/output_file.hpp"
+#include "balnet/io/state_io.hpp"
 #include "balnet/network/spec.hpp"
 #include "balnet/plasticity/plasticity_spec.hpp"
 #include "balnet/sim/simulation.hpp"
@@ -315,6 +316,11 @@ class weight_snapshot_recorder final : public recorder {
  public:
   weight_snapshot_recorder(const snapshot_spec& sp, simulation& sim, output_file& out)
       : sim_(sim), out_(out), projections_(sp.projections), steps_(sp.steps) {
+    if (h5::exists(out.file(), "weight_snapshots/" + sp.name)) {
+      // A restart: the snapshots taken so far are in the file; load_state says which.
+      group_ = h5::open_group(out.file(), "weight_snapshots/" + sp.name);
+      return;
+    }
     group_ = group_path(out.file(), "weight_snapshots", sp.name);
     std::vector<double> t;
     for (auto s : steps_) t.push_back(static_cast<double>(s) * sim.spec().run.dt);
@@ -327,6 +333,21 @@ class weight_snapshot_recorder final : public recorder {
     if (next_ < steps_.size() && steps_[next_] == t + 1) take(t + 1);
   }
   void flush(step_t) override {}
+
+  bool save_state(state_set& out, const std::string& prefix) const override {
+    out.table(prefix).scalars["next"] = static_cast<double>(next_);
+    return true;
+  }
+  // Snapshots a run took after its last checkpoint (before it died) are dropped.
+  void load_state(const state_set& in, const std::string& prefix) override {
+    next_ = static_cast<std::size_t>(in.at(prefix).scalar("next"));
+    for (auto p : projections_) {
+      h5::handle pg = h5::open_group(group_, sim_.spec().projections[p].name);
+      for (std::size_t k = next_; k < steps_.size(); ++k) {
+        if (h5::exists(pg, std::to_string(k))) H5Ldelete(pg, std::to_string(k).c_str(), H5P_DEFAULT);
+      }
+    }
+  }
 
  private:
   struct entry {
