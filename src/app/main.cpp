@@ -352,7 +352,7 @@ int run_command(communicator& comm, const cli& c) {
     return exit_io;
   }
   if (result.checkpointed) {
-    if (comm.rank() == 0 && !c.quiet) {
+    if (comm.rank() == 0) {
       std::fprintf(stderr, "balnet: %s: checkpoint %s written at t = %.1f ms; continue with balnet run --restart %s\n",
                    result.checkpoint_reason == "signal" ? "signal received" : "--stop-at",
                    opt.checkpoint_file.c_str(), result.t_end, opt.checkpoint_file.c_str());

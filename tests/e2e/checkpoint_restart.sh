@@ -5,6 +5,7 @@
 . "$(dirname "$0")/common.bash"
 . "$(dirname "$0")/checkpoint.bash"
 
+rm -f ./*.h5 ./*.part ./*.log
 write_network net.ini
 run 2 run net.ini -q --output full.h5 > full.log 2>&1 || { cat full.log; fail "uninterrupted run"; finish; }
 
