@@ -323,11 +323,7 @@ int run_command(communicator& comm, const cli& c) {
     err = std::current_exception();
   }
   if (int code = agree(comm, err)) {
-    if (c.restart) {
-      out->suspend();  // keep the checkpointed run's file for another try
-    } else {
-      out->abandon();
-    }
+    out->abandon();  // (a reopened file is kept for another restart)
     return code;
   }
   run_result result;

@@ -4,7 +4,9 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <sstream>
 
 #include "balnet/core/error.hpp"
@@ -67,12 +69,14 @@ void put_text(hid_t loc, const std::string& name, const std::string& text) {
   h5::check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "writing " + name);
 }
 
-// Rank 0: the merged tables into a new file at `tmp`.
-void write_file(const std::string& tmp, const state_set& all) {
+// Rank 0: the merged tables as an HDF5 file image in memory (core driver, no backing
+// store), so that every file-system error comes from the plain writes below.
+std::vector<char> file_image(const state_set& all) {
   quiet_hdf5 quiet;
-  const hid_t fid = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (fid < 0) throw io_error(tmp + ": cannot create the checkpoint file (is the directory there and writable?)");
-  h5::handle f(fid, H5Fclose);
+  h5::handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  h5::check(H5Pset_fapl_core(fapl, 1 << 20, 0), "H5Pset_fapl_core");
+  h5::handle f(h5::check_id(H5Fcreate("checkpoint", H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "creating the checkpoint image"),
+               H5Fclose);
   h5::attr(f, "balnet_checkpoint", checkpoint_format);
   h5::handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   h5::check(H5Pset_create_intermediate_group(lcpl, 1), "H5Pset_create_intermediate_group");
@@ -102,23 +106,49 @@ void write_file(const std::string& tmp, const state_set& all) {
     }
     index += '\n';
   }
-  h5::handle tg = h5::create_group(f, "text");
-  std::string names;
-  for (const auto& [name, text] : all.texts) {
-    put_text(tg, name, text);
-    names += name + '\n';
+  {
+    h5::handle tg = h5::create_group(f, "text");
+    std::string names;
+    for (const auto& [name, text] : all.texts) {
+      put_text(tg, name, text);
+      names += name + '\n';
+    }
+    put_text(f, "index", index);
+    put_text(f, "text_index", names);
   }
-  put_text(f, "index", index);
-  put_text(f, "text_index", names);
-  h5::check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flushing the checkpoint");
-  f.reset();
-  // Make the data durable before the rename makes it the current checkpoint.
-  const int fd = ::open(tmp.c_str(), O_RDONLY);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw io_error(tmp + ": cannot sync the checkpoint to disk");
+  h5::check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flushing the checkpoint image");
+  const ssize_t size = H5Fget_file_image(f, nullptr, 0);
+  if (size <= 0) throw error("internal: cannot size the checkpoint image");
+  std::vector<char> image(static_cast<std::size_t>(size));
+  if (H5Fget_file_image(f, image.data(), image.size()) != size) throw error("internal: cannot copy the checkpoint image");
+  return image;
+}
+
+// Writes `image` to `tmp` and syncs it to disk, so the rename that follows publishes a
+// complete file; errors name the file and the system's reason (e.g. no space left).
+void write_image(const std::string& tmp, const std::vector<char>& image) {
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    throw io_error(tmp + ": cannot create the checkpoint file: " + std::strerror(errno) +
+                   " (is the directory there and writable?)");
   }
-  ::close(fd);
+  std::size_t done = 0;
+  while (done < image.size()) {
+    const ssize_t n = ::write(fd, image.data() + done, image.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string why = n < 0 ? std::strerror(errno) : "nothing written";
+      ::close(fd);
+      throw io_error(tmp + ": cannot write the checkpoint: " + why);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 && errno != EINVAL) {
+    const std::string why = std::strerror(errno);
+    ::close(fd);
+    throw io_error(tmp + ": cannot sync the checkpoint to disk: " + why);
+  }
+  if (::close(fd) != 0) throw io_error(tmp + ": cannot close the checkpoint: " + std::strerror(errno));
 }
 
 std::string get_text(hid_t loc, const std::string& name) {
@@ -189,7 +219,7 @@ void write_checkpoint(const std::string& path, communicator& comm, const state_s
     }
     const std::string tmp = path + ".tmp";
     try {
-      write_file(tmp, all);
+      write_image(tmp, file_image(all));
       if (std::rename(tmp.c_str(), path.c_str()) != 0) {
         throw io_error(path + ": cannot rename " + tmp + " to the checkpoint's name");
       }

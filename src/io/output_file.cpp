@@ -17,6 +17,7 @@ output_file::output_file(std::string path, communicator& comm)
 output_file::output_file(std::string path, communicator& comm, reopen_tag)
     : path_(std::move(path)), comm_(comm) {
   file_ = h5::open_file(temp_path(), comm_, true);
+  reopened_ = true;
 }
 
 void output_file::suspend() {
@@ -53,7 +54,7 @@ void output_file::finish() {
 void output_file::abandon() {
   done_ = true;
   file_.reset();
-  if (comm_.rank() == 0) std::remove(temp_path().c_str());
+  if (comm_.rank() == 0 && !reopened_) std::remove(temp_path().c_str());
 }
 
 // ---------------------------------------------------------------------------------------

@@ -47,11 +47,26 @@ void setup_checkpoints(communicator& comm, const checkpoint_request& req, const 
   if (req.stop_at) {
     opt.stop_at = parse_stop_at(*req.stop_at, dt);
     if (opt.stop_at <= t0) {
-      throw config_error("--stop-at " + *req.stop_at + ": the checkpoint is already at t = " +
-                         std::to_string(static_cast<double>(t0) * dt) + " ms; stop later than that");
+      std::ostringstream m;
+      m << "--stop-at " << *req.stop_at << ": the checkpoint is already at t = " << static_cast<double>(t0) * dt
+        << " ms; stop later than that";
+      throw config_error(m.str());
     }
   }
   opt.checkpoint_file = req.file ? *req.file : default_checkpoint_path(net.run.output);
+  if (req.file) {  // fail now rather than after hours of simulation
+    std::string failure;
+    if (comm.rank() == 0) {
+      namespace fs = std::filesystem;
+      std::error_code ec;
+      const fs::path dir = fs::path(*req.file).parent_path();
+      if (!dir.empty() && !fs::is_directory(dir, ec)) {
+        failure = *req.file + ": cannot write checkpoints there: no directory " + dir.string();
+      }
+    }
+    comm.broadcast(failure, 0);
+    if (!failure.empty()) throw io_error(failure);
+  }
   const std::string why = sim.checkpoint_support();
   if (!why.empty()) {
     if (req.every || req.stop_at || req.file || req.restart) {

@@ -1,6 +1,7 @@
 // Checkpoint files (layout in docs/output.md, use in docs/checkpoint.md): one HDF5 file with
-// the tables of a state_set. Rank 0 gathers every rank's rows and writes the file alone, under
-// PATH.tmp, renamed to PATH only when it is complete; every rank reads the whole file on restart.
+// the tables of a state_set. Rank 0 gathers every rank's rows, builds the file in memory and
+// writes it alone, under PATH.tmp, renamed to PATH only when it is complete and synced; every
+// rank reads the whole file on restart.
 #pragma once
 
 #include <cstdint>

@@ -34,7 +34,8 @@ class output_file {
 
   // Collective: closes the file and renames it to its final name.
   void finish();
-  // Collective: closes the file and deletes it (used when a run fails).
+  // Collective: closes the file and deletes it (used when a run fails); a reopened file is
+  // kept (it still belongs to its checkpoint).
   void abandon();
   // Collective: closes the file and keeps it under its temporary name (a run that stopped
   // after a checkpoint; a restart appends to it).
@@ -45,6 +46,7 @@ class output_file {
   communicator& comm_;
   h5::handle file_;
   bool done_ = false;
+  bool reopened_ = false;  // a checkpointed run's file: abandon() keeps it for another restart
 };
 
 // Buffers spikes of the recorded populations and writes them, sorted by time then node id
