@@ -24,7 +24,10 @@ std::uint64_t mix64(std::uint64_t x) {  // splitmix64 finaliser
 }
 
 // Recorder types whose save_state/load_state are implemented.
-bool recorder_checkpointable(const std::string& type) { return type == "state" || type == "weight_snapshot"; }
+bool recorder_checkpointable(const std::string& type) {
+  return type == "state" || type == "weight_snapshot" || type == "weights" || type == "weight_stats" ||
+         type == "synaptic";
+}
 
 }  // namespace
 
