@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "balnet/core/error.hpp"
+#include "balnet/core/hazard_trains.hpp"
 
 namespace balnet {
 
@@ -31,6 +32,22 @@ const std::string& state_set::text(const std::string& name) const {
   auto it = texts.find(name);
   if (it == texts.end()) throw io_error("the checkpoint has no text '" + name + "'");
   return it->second;
+}
+
+void save_trains(state_table& out, const hazard_trains& trains) {
+  out.column("id").assign(trains.ids().begin(), trains.ids().end());
+  out.column("budget") = trains.budgets();
+  out.column("position").assign(trains.positions().begin(), trains.positions().end());
+}
+
+void load_trains(const state_table& in, hazard_trains& trains) {
+  const auto rows = find_rows(in.at("id"), std::vector<std::uint64_t>(trains.ids().begin(), trains.ids().end()), "train");
+  const auto& budget = in.at("budget");
+  const auto& position = in.at("position");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    trains.budgets()[i] = budget[rows[i]];
+    trains.positions()[i] = static_cast<std::uint64_t>(position[rows[i]]);
+  }
 }
 
 std::string indexed_name(const std::string& prefix, std::size_t i) {

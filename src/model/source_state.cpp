@@ -60,12 +60,12 @@ void correlated_source_group::load_state(const state_set& in, const std::string&
   (void)gids;
 }
 
-void rate_source_group::save_state(state_set&, const std::string&, const std::vector<gid_t>&) const {
-  throw config_error("model inhomogeneous_poisson (time-varying rate sources) does not support checkpoints yet");
+void rate_source_group::save_state(state_set& out, const std::string& prefix, const std::vector<gid_t>&) const {
+  save_trains(out.table(prefix), trains_);
 }
 
-void rate_source_group::load_state(const state_set&, const std::string&, const std::vector<gid_t>&) {
-  throw config_error("model inhomogeneous_poisson (time-varying rate sources) does not support checkpoints yet");
+void rate_source_group::load_state(const state_set& in, const std::string& prefix, const std::vector<gid_t>&) {
+  load_trains(in.at(prefix), trains_);
 }
 
 }  // namespace balnet

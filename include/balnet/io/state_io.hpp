@@ -41,6 +41,13 @@ struct state_set {
   const std::string& text(const std::string& name) const;
 };
 
+class hazard_trains;
+
+// Time-varying Poisson trains (core/hazard_trains.hpp) as columns id (the trains' keys, gids),
+// budget and position; load_trains fills the trains of `trains` from the rows with their ids.
+void save_trains(state_table& out, const hazard_trains& trains);
+void load_trains(const state_table& in, hazard_trains& trains);
+
 // prefix + i ("x0", "x1", ...): names of numbered columns and scalars.
 std::string indexed_name(const std::string& prefix, std::size_t i);
 
