@@ -225,7 +225,7 @@ void write_checkpoint(const std::string& path, communicator& comm, const state_s
       }
     } catch (const std::exception& e) {
       failure = std::string(e.what()) + " (checkpoint not written; the previous checkpoint, if any, is unchanged)";
-      std::remove(tmp.c_str());
+      ::unlink(tmp.c_str());  // a partial file (never a directory in the way)
     }
   }
   comm.broadcast(failure, 0);

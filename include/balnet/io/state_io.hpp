@@ -54,6 +54,6 @@ std::string indexed_name(const std::string& prefix, std::size_t i);
 // Rows of `keys` (one per row, any order) located for the wanted keys: out[i] is the row of
 // wanted[i]. Throws io_error (naming `what`) when a wanted key has no row.
 std::vector<std::size_t> find_rows(const std::vector<double>& keys, const std::vector<std::uint64_t>& wanted,
-                                   const std::string& what);
+                                   const std::string& what = "key");
 
 }  // namespace balnet
