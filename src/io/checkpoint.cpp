@@ -74,7 +74,12 @@ void put_text(hid_t loc, const std::string& name, const std::string& text) {
 std::vector<char> file_image(const state_set& all) {
   quiet_hdf5 quiet;
   h5::handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  h5::check(H5Pset_fapl_core(fapl, 1 << 20, 0), "H5Pset_fapl_core");
+  // Grow the image in one step: the columns' bytes plus room for the metadata.
+  std::size_t bytes = 1 << 20;
+  for (const auto& [path, t] : all.tables) {
+    for (const auto& [name, col] : t.columns) bytes += col.size() * sizeof(double) + 4096;
+  }
+  h5::check(H5Pset_fapl_core(fapl, bytes, 0), "H5Pset_fapl_core");
   h5::handle f(h5::check_id(H5Fcreate("checkpoint", H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "creating the checkpoint image"),
                H5Fclose);
   h5::attr(f, "balnet_checkpoint", checkpoint_format);
