@@ -22,6 +22,26 @@ for km in "1 2" "2 3" "3 4" "4 1"; do
     || fail "checkpoint on $k ranks, restart on $m: $msg"
 done
 
+# GHP (a rule gated by the low-pass population rate, an allreduce each interval) on I->I.
+"$PY" - net.ini ghp.ini <<'PY'
+import sys
+src = open(sys.argv[1]).read()
+old = "plasticity = homeostatic\nplasticity.eta = eta_ii\nplasticity.w_norm = jmax_ii / sqrt(N)\n"
+assert old in src
+src = src.replace(old, "plasticity = ghp\nplasticity.eta = 0.01\nplasticity.tau_rate = 50\nplasticity.w_max = 0\n")
+open(sys.argv[2], "w").write(src)
+PY
+run 2 run ghp.ini -q --output ghp_full.h5 > ghp.0.log 2>&1 || { fail "ghp: uninterrupted run"; cat ghp.0.log; }
+run 3 run ghp.ini -q --output ghp.h5 --stop-at 150 > ghp.1.log 2>&1 || { fail "ghp: stop-at"; cat ghp.1.log; }
+run 2 run --restart ghp.ckpt.h5 -q > ghp.2.log 2>&1 || { fail "ghp: restart"; cat ghp.2.log; }
+"$PY" - ghp.ckpt.h5 <<'PY' || fail "ghp: no global rate in the checkpoint"
+import sys, h5py
+a = h5py.File(sys.argv[1], "r")["state/plasticity"].attrs
+assert a["gates"] == 1 and a["gate_rate_0"] > 1, dict(a)
+PY
+msg=$(same_results ghp_full.h5 ghp.h5) && pass "GHP rule: checkpoint on 3 ranks, restart on 2: identical results" \
+  || fail "ghp: $msg"
+
 # A chain of three segments (2 -> 3 -> 1 ranks), the last one into another output file.
 run 2 run net.ini -q --output chain.h5 --checkpoint-file c1.h5 --stop-at 100 > chain.1.log 2>&1 || fail "chain segment 1"
 run 3 run --restart c1.h5 -q --checkpoint-file c2.h5 --stop-at 210 > chain.2.log 2>&1 || fail "chain segment 2"
