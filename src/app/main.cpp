@@ -14,9 +14,11 @@
 #include "balnet/comm/mpi_communicator.hpp"
 #include "balnet/core/error.hpp"
 #include "balnet/core/version.hpp"
+#include "balnet/io/checkpoint.hpp"
 #include "balnet/io/config.hpp"
 #include "balnet/io/output_file.hpp"
 #include "balnet/io/spec_reader.hpp"
+#include "balnet/sim/checkpoint_cli.hpp"
 #include "balnet/sim/plan.hpp"
 #include "balnet/sim/simulation.hpp"
 #include "balnet/theory/theory_command.hpp"
@@ -29,6 +31,8 @@ namespace {
 
 const char* usage_text =
     "usage: balnet run CONFIG [--set SECTION.KEY=VALUE ...] [--output FILE] [--seed N] [--quiet]\n"
+    "                  [--checkpoint-file CKPT.h5] [--checkpoint-every 500ms|2s|10min|2h] [--stop-at MS]\n"
+    "       balnet run --restart CKPT.h5 [--set ...] [--output FILE] [--checkpoint-...]\n"
     "       balnet check CONFIG [-n RANKS] [--set SECTION.KEY=VALUE ...]\n"
     "       balnet theory CONFIG|RUN.h5 [--set ...] [--burn-in MS] [--json]\n"
     "       balnet rates CONFIG [--set ...] [--output FILE] [--seed N] [--quiet] [--bench N]\n"
@@ -56,12 +60,22 @@ const char* help_text =
     "  --output FILE  HDF5 output file (overrides run.output)\n"
     "  --seed N       random seed (overrides run.seed)\n"
     "  --quiet, -q    no progress lines (for batch jobs)\n"
+    "  --checkpoint-file CKPT.h5  where checkpoints go (default: the output name\n"
+    "                 with .h5 replaced by .ckpt.h5)\n"
+    "  --checkpoint-every T  a checkpoint every T of simulated time (500ms, 2s)\n"
+    "                 or of wall-clock time (10min, 2h)\n"
+    "  --stop-at MS   simulate up to MS ms (rounded up to an exchange interval), write\n"
+    "                 a checkpoint and exit 0\n"
+    "  --restart CKPT.h5  continue a checkpointed run on any number of ranks, appending\n"
+    "                 to its output file (--set may change e.g. run.t_stop or learning\n"
+    "                 rates, not the network's structure); docs/checkpoint.md\n"
     "  -n RANKS       (check) plan for this many ranks (default: the job's ranks)\n"
     "  --help, -h     this text\n"
     "  --version      version and build\n"
     "\n"
     "Exit codes: 0 done, 1 internal error, 2 bad command line or config, 3 file error,\n"
-    "4 stopped by the rate checker (the file holds the run up to the stop).\n"
+    "4 stopped by the rate checker (the file holds the run up to the stop),\n"
+    "85 stopped by SIGTERM or SIGUSR1 after writing a checkpoint (restart with --restart).\n"
     "Documentation: README.md, docs/config.md (every key), docs/output.md (file layout),\n"
     "docs/analysis.md (theory, the report tool and the Python reader).\n";
 
@@ -73,6 +87,7 @@ struct cli {
   std::optional<std::string> seed;
   bool quiet = false;
   int ranks = 0;
+  std::optional<std::string> checkpoint_file, checkpoint_every, stop_at, restart;
   std::string line;
 };
 
@@ -91,7 +106,9 @@ cli parse_cli(int argc, char** argv) {
   opts.add_options()("config", po::value<std::string>(), "")(
       "set", po::value<std::vector<std::string>>()->composing(), "")(
       "output,o", po::value<std::string>(), "")("seed", po::value<std::string>(), "")(
-      "quiet,q", po::bool_switch(), "")("ranks,n", po::value<int>(), "")("help,h", po::bool_switch(), "");
+      "quiet,q", po::bool_switch(), "")("ranks,n", po::value<int>(), "")("help,h", po::bool_switch(), "")(
+      "checkpoint-file", po::value<std::string>(), "")("checkpoint-every", po::value<std::string>(), "")(
+      "stop-at", po::value<std::string>(), "")("restart", po::value<std::string>(), "");
   po::positional_options_description pos;
   pos.add("config", 1);
   po::variables_map vm;
@@ -105,8 +122,22 @@ cli parse_cli(int argc, char** argv) {
     c.command = "--help";
     return c;
   }
-  if (!vm.count("config")) throw config_error(c.command + ": missing CONFIG file\n" + usage_text);
-  c.config_path = vm["config"].as<std::string>();
+  for (const char* k : {"checkpoint-file", "checkpoint-every", "stop-at", "restart"}) {
+    if (vm.count(k) && c.command != "run") throw config_error(std::string("--") + k + " is an option of run");
+  }
+  if (vm.count("checkpoint-file")) c.checkpoint_file = vm["checkpoint-file"].as<std::string>();
+  if (vm.count("checkpoint-every")) c.checkpoint_every = vm["checkpoint-every"].as<std::string>();
+  if (vm.count("stop-at")) c.stop_at = vm["stop-at"].as<std::string>();
+  if (vm.count("restart")) {
+    c.restart = vm["restart"].as<std::string>();
+    if (vm.count("config")) {
+      throw config_error("run --restart takes no CONFIG: the configuration is stored in the checkpoint "
+                         "(change it with --set)");
+    }
+  } else {
+    if (!vm.count("config")) throw config_error(c.command + ": missing CONFIG file\n" + usage_text);
+    c.config_path = vm["config"].as<std::string>();
+  }
   if (vm.count("set")) c.sets = vm["set"].as<std::vector<std::string>>();
   if (vm.count("output")) c.output = vm["output"].as<std::string>();
   if (vm.count("seed")) c.seed = vm["seed"].as<std::string>();
@@ -151,7 +182,20 @@ int agree(communicator& comm, const std::exception_ptr& err) {
 }
 
 // Reads the config on rank 0 and broadcasts its text, so every rank parses the same bytes.
-config load_config(communicator& comm, const cli& c) {
+config load_config(communicator& comm, const cli& c, const state_set* restart) {
+  if (restart) {  // the checkpointed run's config, its overrides, then the new ones
+    config cfg = config::parse(restart->text("config_source"), restart->text("config_file"));
+    std::vector<std::string> sets;
+    std::istringstream old(restart->text("config_overrides"));
+    for (std::string line; std::getline(old, line);) {
+      if (!line.empty()) sets.push_back(line);
+    }
+    sets.insert(sets.end(), c.sets.begin(), c.sets.end());
+    if (c.seed) sets.push_back("run.seed=" + *c.seed);
+    if (c.output) sets.push_back("run.output=" + *c.output);
+    cfg.apply_overrides(sets);
+    return cfg;
+  }
   std::string text, failure;
   if (comm.rank() == 0) {
     std::ifstream in(c.config_path, std::ios::binary);
@@ -216,8 +260,17 @@ int run_command(communicator& comm, const cli& c) {
   std::optional<config> cfg;
   network_spec net;
   std::exception_ptr err;
+  state_set checkpoint;  // the run continued by --restart
+  if (c.restart) {
+    try {
+      checkpoint = read_checkpoint(*c.restart);
+    } catch (...) {
+      err = std::current_exception();
+    }
+    if (int code = agree(comm, err)) return code;
+  }
   try {
-    cfg.emplace(load_config(comm, c));
+    cfg.emplace(load_config(comm, c, c.restart ? &checkpoint : nullptr));
     net = read_network_spec(*cfg);
     if (c.command == "run" && net.run.output.empty()) {
       throw config_error(cfg->file_name() + ": no output file: set run.output in the config or pass --output FILE");
@@ -241,7 +294,11 @@ int run_command(communicator& comm, const cli& c) {
   std::unique_ptr<output_file> out;
   std::unique_ptr<simulation> sim;
   try {
-    out = std::make_unique<output_file>(net.run.output, comm);
+    if (c.restart) {
+      out = reopen_output(comm, checkpoint, net.run.output);
+    } else {
+      out = std::make_unique<output_file>(net.run.output, comm);
+    }
   } catch (...) {
     err = std::current_exception();
   }
@@ -263,10 +320,24 @@ int run_command(communicator& comm, const cli& c) {
   run_options opt;
   opt.quiet = c.quiet;
   opt.command_line = c.line;
+  try {
+    setup_checkpoints(comm, {c.checkpoint_file, c.checkpoint_every, c.stop_at, c.restart, c.sets}, *cfg, net, *sim,
+                      checkpoint, opt);
+  } catch (...) {
+    err = std::current_exception();
+  }
+  if (int code = agree(comm, err)) {
+    out->abandon();  // (a reopened file is kept for another restart)
+    return code;
+  }
   run_result result;
   try {
     result = sim->run(out.get(), &*cfg, opt);
-    out->finish();
+    if (result.checkpointed || !result.checkpoint_error.empty()) {
+      out->suspend();
+    } else {
+      out->finish();
+    }
   } catch (const std::exception& e) {
     // Inside collectives a failing rank cannot wait for the others: report and abort.
     const int code = dynamic_cast<const balnet::error*>(&e) ? dynamic_cast<const balnet::error&>(e).code()
@@ -275,6 +346,18 @@ int run_command(communicator& comm, const cli& c) {
     std::fflush(stderr);
     if (comm.size() > 1) MPI_Abort(comm.native(), code);
     return code;
+  }
+  if (!result.checkpoint_error.empty()) {
+    if (comm.rank() == 0) std::fprintf(stderr, "balnet: error: %s\n", result.checkpoint_error.c_str());
+    return exit_io;
+  }
+  if (result.checkpointed) {
+    if (comm.rank() == 0) {
+      std::fprintf(stderr, "balnet: %s: checkpoint %s written at t = %.1f ms; continue with balnet run --restart %s\n",
+                   result.checkpoint_reason == "signal" ? "signal received" : "--stop-at",
+                   opt.checkpoint_file.c_str(), result.t_end, opt.checkpoint_file.c_str());
+    }
+    return result.checkpoint_reason == "signal" ? exit_checkpointed : exit_ok;
   }
   if (comm.rank() == 0) {
     print_summary(net, *sim, result, *cfg, comm.size());

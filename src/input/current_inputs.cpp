@@ -5,6 +5,7 @@
 
 #include "balnet/input/neuron_set.hpp"
 #include "balnet/io/config.hpp"
+#include "balnet/io/state_io.hpp"
 #include "balnet/network/partition.hpp"
 #include "balnet/network/spec.hpp"
 
@@ -63,6 +64,19 @@ class step_current final : public input_driver {
     for (index_t i : local_) current_[i] += a;
   }
 
+  // The position in the list of changes and the current level (the same on every rank).
+  bool save_state(state_set& out, const std::string& prefix) const override {
+    auto& t = out.table(prefix);
+    t.scalars["next"] = static_cast<double>(next_);
+    t.scalars["value"] = value_;
+    return true;
+  }
+  void load_state(const state_set& in, const std::string& prefix) override {
+    const auto& t = in.at(prefix);
+    next_ = static_cast<std::size_t>(t.scalar("next"));
+    value_ = t.scalar("value");
+  }
+
  private:
   step_current_spec spec_;
   std::vector<index_t> local_;
@@ -85,6 +99,8 @@ class oscillatory_current final : public input_driver {
                                          : spec_.offset + spec_.amplitude * std::sin(phase + spec_.phase);
     for (index_t i : local_) current_[i] += a;
   }
+
+  bool save_state(state_set&, const std::string&) const override { return true; }  // a function of t
 
  private:
   oscillatory_current_spec spec_;

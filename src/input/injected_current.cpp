@@ -8,6 +8,7 @@
 
 #include "balnet/core/rng.hpp"
 #include "balnet/io/config.hpp"
+#include "balnet/io/state_io.hpp"
 #include "balnet/network/partition.hpp"
 #include "balnet/network/spec.hpp"
 
@@ -109,6 +110,19 @@ class injected_current final : public input_driver {
       double* I = tg.current;
       for (index_t i : tg.neurons) I[i] += level_;
     }
+  }
+
+  // The position in the stimulus and its level (the same on every rank).
+  bool save_state(state_set& out, const std::string& prefix) const override {
+    auto& t = out.table(prefix);
+    t.scalars["next"] = static_cast<double>(next_);
+    t.scalars["level"] = level_;
+    return true;
+  }
+  void load_state(const state_set& in, const std::string& prefix) override {
+    const auto& t = in.at(prefix);
+    next_ = static_cast<std::size_t>(t.scalar("next"));
+    level_ = t.scalar("level");
   }
 
  private:

@@ -8,6 +8,7 @@
 #include "balnet/input/neuron_set.hpp"
 #include "balnet/input/receptor_sink.hpp"
 #include "balnet/io/config.hpp"
+#include "balnet/io/state_io.hpp"
 #include "balnet/io/table_file.hpp"
 #include "balnet/model/receptor_bank.hpp"
 #include "balnet/network/partition.hpp"
@@ -78,6 +79,30 @@ class ou_driver final : public input_driver {
       in_e_.add_state(n.local, ge);
       in_i_.add_state(n.local, gi);
     }
+  }
+
+  // The OU values live in the receptors (saved with the neurons); here the streams' positions
+  // per gid and the perturbation level (the same on every rank).
+  bool save_state(state_set& out, const std::string& prefix) const override {
+    auto& t = out.table(prefix);
+    auto& g = t.column("gid");
+    for (const auto& n : neurons_) g.push_back(static_cast<double>(n.gid));
+    t.column("position").assign(position_.begin(), position_.end());
+    t.scalars["next"] = static_cast<double>(next_);
+    t.scalars["A_e"] = A_e_;
+    t.scalars["A_i"] = A_i_;
+    return true;
+  }
+  void load_state(const state_set& in, const std::string& prefix) override {
+    const auto& t = in.at(prefix);
+    std::vector<std::uint64_t> gids;
+    for (const auto& n : neurons_) gids.push_back(n.gid);
+    const auto rows = find_rows(t.at("gid"), gids, "neuron");
+    const auto& pos = t.at("position");
+    for (std::size_t k = 0; k < rows.size(); ++k) position_[k] = static_cast<std::uint64_t>(pos[rows[k]]);
+    next_ = static_cast<std::size_t>(t.scalar("next"));
+    A_e_ = t.scalar("A_e");
+    A_i_ = t.scalar("A_i");
   }
 
  private:

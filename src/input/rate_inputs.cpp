@@ -9,6 +9,7 @@
 #include "balnet/input/neuron_set.hpp"
 #include "balnet/input/receptor_sink.hpp"
 #include "balnet/io/config.hpp"
+#include "balnet/io/state_io.hpp"
 #include "balnet/io/table_file.hpp"
 #include "balnet/network/partition.hpp"
 #include "balnet/network/spec.hpp"
@@ -51,6 +52,14 @@ class inhomogeneous_poisson final : public input_driver {
         if (tg.trains.step(k, h)) tg.input.add(tg.local[k], w);
       }
     }
+  }
+
+  bool save_state(state_set& out, const std::string& prefix) const override {
+    for (std::size_t k = 0; k < targets_.size(); ++k) save_trains(out.table(indexed_name(prefix + "/", k)), targets_[k].trains);
+    return true;
+  }
+  void load_state(const state_set& in, const std::string& prefix) override {
+    for (std::size_t k = 0; k < targets_.size(); ++k) load_trains(in.at(indexed_name(prefix + "/", k)), targets_[k].trains);
   }
 
  private:
@@ -113,6 +122,28 @@ class cue_driver final : public input_driver {
     const double w = spec_.weight;
     for (std::size_t k : active_) {
       if (trains_.step(k, hazard_[k])) input_.add(local_[k], w);
+    }
+  }
+
+  // The trains, each neuron's current hazard (keyed like the trains, by gid) and the position
+  // in the list of cue changes (the same on every rank).
+  bool save_state(state_set& out, const std::string& prefix) const override {
+    auto& t = out.table(prefix);
+    save_trains(t, trains_);
+    t.column("hazard") = hazard_;
+    t.scalars["next"] = static_cast<double>(next_);
+    return true;
+  }
+  void load_state(const state_set& in, const std::string& prefix) override {
+    const auto& t = in.at(prefix);
+    load_trains(t, trains_);
+    next_ = static_cast<std::size_t>(t.scalar("next"));
+    const auto rows = find_rows(t.at("id"), std::vector<std::uint64_t>(trains_.ids().begin(), trains_.ids().end()), "neuron");
+    const auto& h = t.at("hazard");
+    active_.clear();
+    for (std::size_t k = 0; k < local_.size(); ++k) {
+      hazard_[k] = h[rows[k]];
+      if (hazard_[k] > 0.0) active_.push_back(k);
     }
   }
 

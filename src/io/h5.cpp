@@ -175,6 +175,31 @@ appendable::appendable(hid_t loc, const std::string& name, hid_t type, std::uint
                  H5Dclose);
 }
 
+appendable appendable::open(hid_t loc, const std::string& name, hid_t type) {
+  appendable a;
+  a.type_ = type;
+  a.dset_ = handle(check_id(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "opening dataset " + name), H5Dclose);
+  handle space(check_id(H5Dget_space(a.dset_), "H5Dget_space"), H5Sclose);
+  a.size_ = static_cast<std::uint64_t>(H5Sget_simple_extent_npoints(space));
+  return a;
+}
+
+void appendable::truncate(std::uint64_t n) {
+  if (n >= size_) return;
+  const hsize_t new_size = n;
+  check(H5Dset_extent(dset_, &new_size), "truncating a dataset");
+  size_ = n;
+  // Reopen: with the MPI-IO driver, writes through the handle that shrank the dataset were
+  // lost when it grew again (HDF5 1.10, measured); a fresh handle writes correctly.
+  char name[1024];
+  const ssize_t len = H5Iget_name(dset_, name, sizeof(name));
+  if (len <= 0 || static_cast<std::size_t>(len) >= sizeof(name)) throw io_error("cannot name a dataset to reopen it");
+  handle file(check_id(H5Iget_file_id(dset_), "H5Iget_file_id"), H5Fclose);
+  dset_.reset();
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing after truncating a dataset");
+  dset_ = handle(check_id(H5Dopen2(file, name, H5P_DEFAULT), std::string("reopening ") + name), H5Dclose);
+}
+
 void appendable::append(communicator& comm, const void* data, std::uint64_t n) {
   const std::uint64_t offset = comm.exscan_sum(n);
   std::uint64_t total = n;

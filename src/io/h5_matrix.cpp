@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "balnet/core/error.hpp"
+
 namespace balnet::h5 {
 
 matrix_appendable::matrix_appendable(hid_t loc, const std::string& name, hid_t type,
@@ -17,6 +19,33 @@ matrix_appendable::matrix_appendable(hid_t loc, const std::string& name, hid_t t
   dset_ = handle(check_id(H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                           "creating dataset " + name),
                  H5Dclose);
+}
+
+matrix_appendable matrix_appendable::open(hid_t loc, const std::string& name, hid_t type) {
+  matrix_appendable m;
+  m.type_ = type;
+  m.dset_ = handle(check_id(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "opening dataset " + name), H5Dclose);
+  handle space(check_id(H5Dget_space(m.dset_), "H5Dget_space"), H5Sclose);
+  hsize_t dims[2] = {0, 0};
+  H5Sget_simple_extent_dims(space, dims, nullptr);
+  m.rows_ = dims[0];
+  m.columns_ = dims[1];
+  return m;
+}
+
+void matrix_appendable::truncate(std::uint64_t rows) {
+  if (rows >= rows_) return;
+  const hsize_t dims[2] = {rows, columns_};
+  check(H5Dset_extent(dset_, dims), "truncating a dataset");
+  rows_ = rows;
+  // A fresh handle, as in appendable::truncate (writes through the shrinking one were lost).
+  char name[1024];
+  const ssize_t len = H5Iget_name(dset_, name, sizeof(name));
+  if (len <= 0 || static_cast<std::size_t>(len) >= sizeof(name)) throw io_error("cannot name a dataset to reopen it");
+  handle file(check_id(H5Iget_file_id(dset_), "H5Iget_file_id"), H5Fclose);
+  dset_.reset();
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing after truncating a dataset");
+  dset_ = handle(check_id(H5Dopen2(file, name, H5P_DEFAULT), std::string("reopening ") + name), H5Dclose);
 }
 
 void matrix_appendable::append_rows(communicator& comm, const void* data, std::uint64_t rows) {

@@ -14,6 +14,19 @@ output_file::output_file(std::string path, communicator& comm)
   h5::attr(file_, "magic", static_cast<std::uint64_t>(0x0A7A));
 }
 
+output_file::output_file(std::string path, communicator& comm, reopen_tag)
+    : path_(std::move(path)), comm_(comm) {
+  file_ = h5::open_file(temp_path(), comm_, true);
+  reopened_ = true;
+}
+
+void output_file::suspend() {
+  H5Fflush(file_, H5F_SCOPE_GLOBAL);
+  file_.reset();
+  comm_.barrier();
+  done_ = true;
+}
+
 output_file::~output_file() {
   if (!done_) {
     // Unwinding from an error that every rank saw: drop the incomplete file.
@@ -41,19 +54,26 @@ void output_file::finish() {
 void output_file::abandon() {
   done_ = true;
   file_.reset();
-  if (comm_.rank() == 0) std::remove(temp_path().c_str());
+  if (comm_.rank() == 0 && !reopened_) std::remove(temp_path().c_str());
 }
 
 // ---------------------------------------------------------------------------------------
 
 spike_recorder::spike_recorder(output_file& out, const network_spec& net)
     : out_(out), net_(net), recorded_(net.populations.size(), false) {
-  h5::handle spikes = h5::create_group(out_.file(), "spikes");
+  const bool reopen = h5::exists(out_.file(), "spikes");  // a restart appends
+  h5::handle spikes = reopen ? h5::open_group(out_.file(), "spikes") : h5::create_group(out_.file(), "spikes");
   times_.resize(net.populations.size());
   ids_.resize(net.populations.size());
   for (std::size_t p : net.run.record_spikes) {
     recorded_[p] = true;
     const auto& pop = net.populations[p];
+    if (reopen) {
+      h5::handle g = h5::open_group(spikes, pop.name);
+      times_[p] = h5::appendable::open(g, "timestamps", H5T_NATIVE_DOUBLE);
+      ids_[p] = h5::appendable::open(g, "node_ids", H5T_NATIVE_UINT64);
+      continue;
+    }
     h5::handle g = h5::create_group(spikes, pop.name);
     h5::attr_sorting(g, 2);
     times_[p] = h5::appendable(g, "timestamps", H5T_NATIVE_DOUBLE, 1 << 16);
@@ -125,6 +145,11 @@ rate_recorder::rate_recorder(output_file& out, const network_spec& net, step_t s
   bin_steps_ = std::max<step_t>(1, static_cast<step_t>(std::llround(net.run.rate_bin / net.run.dt)));
   first_bin_ = start / bin_steps_;
   counts_.resize(net.populations.size());
+  if (h5::exists(out_.file(), "rates")) {  // a restart appends
+    h5::handle g = h5::open_group(out_.file(), "rates");
+    for (const auto& pop : net.populations) rates_.push_back(h5::appendable::open(g, pop.name, H5T_NATIVE_DOUBLE));
+    return;
+  }
   h5::handle g = h5::create_group(out_.file(), "rates");
   h5::attr(g, "bin", net.run.rate_bin);
   h5::attr(g, "units", std::string("Hz"));

@@ -122,6 +122,12 @@ std::vector<std::string> adaptive_lif_group::state_variables() const {
   return v;
 }
 
+std::vector<std::string> adaptive_lif_group::checkpoint_variables() const {
+  std::vector<std::string> v = {"V", "H1", "H2", "a1", "refractory_steps"};
+  for (auto& r : bank_.checkpoint_variables()) v.push_back(std::move(r));
+  return v;
+}
+
 const double* adaptive_lif_group::state_data(const std::string& var) const {
   if (var == "V") return V_.data();
   if (var == "H1") return H1_.data();

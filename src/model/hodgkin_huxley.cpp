@@ -198,7 +198,17 @@ const double* hh_group::state_data(const std::string& var) const {
   return bank_.data(var);
 }
 
+std::vector<std::string> hh_group::checkpoint_variables() const {
+  std::vector<std::string> v = {"V", "m", "h", "n", "armed"};
+  for (auto& r : bank_.checkpoint_variables()) v.push_back(std::move(r));
+  return v;
+}
+
 bool hh_group::get_state(const std::string& var, std::span<double> out) const {
+  if (var == "armed") {
+    std::copy(armed_.begin(), armed_.end(), out.begin());
+    return true;
+  }
   if (var == "V" || var == "m" || var == "h" || var == "n") {
     const double* d = state_data(var);
     std::copy(d, d + V_.size(), out.begin());
@@ -208,6 +218,10 @@ bool hh_group::get_state(const std::string& var, std::span<double> out) const {
 }
 
 bool hh_group::set_state(const std::string& var, std::span<const double> in) {
+  if (var == "armed") {
+    for (std::size_t i = 0; i < armed_.size(); ++i) armed_[i] = static_cast<std::uint8_t>(in[i]);
+    return true;
+  }
   std::vector<double>* dst = var == "V" ? &V_ : var == "m" ? &m_ : var == "h" ? &h_ : var == "n" ? &n_ : nullptr;
   if (dst) {
     std::copy(in.begin(), in.end(), dst->begin());

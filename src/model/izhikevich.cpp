@@ -161,7 +161,17 @@ std::vector<std::string> izhikevich_group::state_variables() const {
   return v;
 }
 
+std::vector<std::string> izhikevich_group::checkpoint_variables() const {
+  std::vector<std::string> v = {"V", "u", "fired"};
+  for (auto& r : bank_.checkpoint_variables()) v.push_back(std::move(r));
+  return v;
+}
+
 bool izhikevich_group::get_state(const std::string& var, std::span<double> out) const {
+  if (var == "fired") {
+    std::copy(fired_.begin(), fired_.end(), out.begin());
+    return true;
+  }
   if (var == "V" || var == "u") {
     const auto& src = var == "V" ? v_ : u_;
     std::copy(src.begin(), src.end(), out.begin());
@@ -171,6 +181,10 @@ bool izhikevich_group::get_state(const std::string& var, std::span<double> out) 
 }
 
 bool izhikevich_group::set_state(const std::string& var, std::span<const double> in) {
+  if (var == "fired") {
+    for (std::size_t i = 0; i < fired_.size(); ++i) fired_[i] = static_cast<std::uint8_t>(in[i]);
+    return true;
+  }
   if (var == "V" || var == "u") {
     auto& dst = var == "V" ? v_ : u_;
     std::copy(in.begin(), in.end(), dst.begin());

@@ -531,7 +531,38 @@ int find_receptor(const std::vector<receptor_spec>& rs, const std::string& var, 
 }  // namespace
 
 template <class R>
+std::vector<std::string> basic_point_neuron_group<R>::checkpoint_variables() const {
+  std::vector<std::string> v = state_variables();
+  for (const auto& r : receptors_) {
+    if (r.kind == receptor_kind::delta || r.kernel != receptor_kernel::biexp) continue;
+    const std::string value = (r.kind == receptor_kind::current ? "I_" : "g_") + r.name;
+    for (auto& name : v) {
+      if (name == value) name = "raw_" + r.name;
+    }
+  }
+  return v;
+}
+
+namespace {
+
+// The biexp receptor that `var` = raw_NAME names, or -1.
+int find_raw(const std::vector<receptor_spec>& rs, const std::string& var) {
+  for (std::size_t r = 0; r < rs.size(); ++r) {
+    if (rs[r].kind != receptor_kind::delta && rs[r].kernel == receptor_kernel::biexp && var == "raw_" + rs[r].name) {
+      return static_cast<int>(r);
+    }
+  }
+  return -1;
+}
+
+}  // namespace
+
+template <class R>
 bool basic_point_neuron_group<R>::get_state(const std::string& var, std::span<double> out) const {
+  if (const int k = find_raw(receptors_, var); k >= 0) {
+    copy_out(aux_[static_cast<std::size_t>(k)], out);
+    return true;
+  }
   if (var == "V") {
     copy_out(V_, out);
     return true;
@@ -563,6 +594,10 @@ bool basic_point_neuron_group<R>::get_state(const std::string& var, std::span<do
 
 template <class R>
 bool basic_point_neuron_group<R>::set_state(const std::string& var, std::span<const double> in) {
+  if (const int k = find_raw(receptors_, var); k >= 0) {
+    copy_in(in, aux_[static_cast<std::size_t>(k)]);
+    return true;
+  }
   if (var == "V") {
     copy_in(in, V_);
     return true;

@@ -163,6 +163,15 @@ std::vector<std::string> receptor_bank::variables() const {
   return v;
 }
 
+std::vector<std::string> receptor_bank::checkpoint_variables() const {
+  std::vector<std::string> v = variables();
+  for (std::size_t r = 0; r < slots_.size(); ++r) {
+    const auto& sp = slots_[r].spec;
+    if (sp.kind != receptor_kind::delta && sp.kernel == receptor_kernel::biexp) v[r] = "raw_" + sp.name;
+  }
+  return v;
+}
+
 int receptor_bank::find(const std::string& var, bool& aux) const {
   for (std::size_t r = 0; r < slots_.size(); ++r) {
     const auto& sp = slots_[r].spec;
@@ -182,6 +191,12 @@ int receptor_bank::find(const std::string& var, bool& aux) const {
 }
 
 bool receptor_bank::get(const std::string& var, std::span<double> out) const {
+  for (const auto& sl : slots_) {
+    if (sl.spec.kind != receptor_kind::delta && sl.spec.kernel == receptor_kernel::biexp && var == "raw_" + sl.spec.name) {
+      std::copy(sl.s1.begin(), sl.s1.end(), out.begin());
+      return true;
+    }
+  }
   bool aux = false;
   const int r = find(var, aux);
   if (r < 0) return false;
@@ -199,6 +214,12 @@ bool receptor_bank::get(const std::string& var, std::span<double> out) const {
 }
 
 bool receptor_bank::set(const std::string& var, std::span<const double> in) {
+  for (auto& sl : slots_) {
+    if (sl.spec.kind != receptor_kind::delta && sl.spec.kernel == receptor_kernel::biexp && var == "raw_" + sl.spec.name) {
+      std::copy(in.begin(), in.end(), sl.s1.begin());
+      return true;
+    }
+  }
   bool aux = false;
   const int r = find(var, aux);
   if (r < 0) return false;

@@ -11,6 +11,7 @@
 #include "balnet/io/config.hpp"
 #include "balnet/io/h5_matrix.hpp"
 #include "balnet/io/output_file.hpp"
+#include "balnet/io/state_io.hpp"
 #include "balnet/network/spec.hpp"
 #include "balnet/plasticity/plasticity_spec.hpp"
 #include "balnet/sim/simulation.hpp"
@@ -150,6 +151,12 @@ class weights_recorder final : public recorder {
       if (all[c].rank == comm.rank()) mine_.push_back({static_cast<std::uint32_t>(c), all[c].k});
     }
     weights_ = sim.store(sp.projection).weights();
+    if (h5::exists(out.file(), "weights/" + sp.name)) {  // a restart appends
+      h5::handle g = h5::open_group(out.file(), "weights/" + sp.name);
+      time_ = h5::appendable::open(g, "time", H5T_NATIVE_DOUBLE);
+      values_ = h5::matrix_appendable::open(g, "values", H5T_NATIVE_FLOAT);
+      return;
+    }
     h5::handle g = group_path(out.file(), "weights", sp.name);
     h5::attr(g, "projection", pr.name);
     h5::attr(g, "source", net.populations[pr.source].name);
@@ -188,6 +195,17 @@ class weights_recorder final : public recorder {
     rows_ = 0;
   }
 
+  // After a flush nothing is buffered: the rows written are the whole state.
+  bool save_state(state_set& out, const std::string& prefix) const override {
+    out.table(prefix).scalars["rows"] = static_cast<double>(time_.size());
+    return true;
+  }
+  void load_state(const state_set& in, const std::string& prefix) override {
+    const auto rows = static_cast<std::uint64_t>(in.at(prefix).scalar("rows"));
+    time_.truncate(rows);
+    values_.truncate(rows);
+  }
+
  private:
   struct entry {
     std::uint32_t row, col;
@@ -221,6 +239,20 @@ class weight_stats_recorder final : public recorder {
   weight_stats_recorder(const stats_spec& sp, simulation& sim, output_file& out)
       : sim_(sim), out_(out), every_(sp.every), projections_(sp.projections) {
     const auto& net = sim.spec();
+    if (h5::exists(out.file(), "weight_stats/" + sp.name)) {  // a restart appends
+      h5::handle g = h5::open_group(out.file(), "weight_stats/" + sp.name);
+      time_ = h5::appendable::open(g, "time", H5T_NATIVE_DOUBLE);
+      for (auto p : projections_) {
+        h5::handle pg = h5::open_group(g, net.projections[p].name);
+        series s;
+        s.mean = h5::appendable::open(pg, "mean", H5T_NATIVE_DOUBLE);
+        s.sd = h5::appendable::open(pg, "sd", H5T_NATIVE_DOUBLE);
+        s.min = h5::appendable::open(pg, "min", H5T_NATIVE_DOUBLE);
+        s.max = h5::appendable::open(pg, "max", H5T_NATIVE_DOUBLE);
+        series_.push_back(std::move(s));
+      }
+      return;
+    }
     h5::handle g = group_path(out.file(), "weight_stats", sp.name);
     h5::attr(g, "interval", static_cast<double>(every_) * net.run.dt);
     time_ = h5::appendable(g, "time", H5T_NATIVE_DOUBLE, 1024);
@@ -290,6 +322,18 @@ class weight_stats_recorder final : public recorder {
     times_.clear();
   }
 
+  bool save_state(state_set& out, const std::string& prefix) const override {
+    out.table(prefix).scalars["rows"] = static_cast<double>(time_.size());
+    return true;
+  }
+  void load_state(const state_set& in, const std::string& prefix) override {
+    const auto rows = static_cast<std::uint64_t>(in.at(prefix).scalar("rows"));
+    time_.truncate(rows);
+    for (auto& s : series_) {
+      for (auto* a : {&s.mean, &s.sd, &s.min, &s.max}) a->truncate(rows);
+    }
+  }
+
  private:
   struct series {
     h5::appendable mean, sd, min, max;
@@ -315,6 +359,11 @@ class weight_snapshot_recorder final : public recorder {
  public:
   weight_snapshot_recorder(const snapshot_spec& sp, simulation& sim, output_file& out)
       : sim_(sim), out_(out), projections_(sp.projections), steps_(sp.steps) {
+    if (h5::exists(out.file(), "weight_snapshots/" + sp.name)) {
+      // A restart: the snapshots taken so far are in the file; load_state says which.
+      group_ = h5::open_group(out.file(), "weight_snapshots/" + sp.name);
+      return;
+    }
     group_ = group_path(out.file(), "weight_snapshots", sp.name);
     std::vector<double> t;
     for (auto s : steps_) t.push_back(static_cast<double>(s) * sim.spec().run.dt);
@@ -327,6 +376,21 @@ class weight_snapshot_recorder final : public recorder {
     if (next_ < steps_.size() && steps_[next_] == t + 1) take(t + 1);
   }
   void flush(step_t) override {}
+
+  bool save_state(state_set& out, const std::string& prefix) const override {
+    out.table(prefix).scalars["next"] = static_cast<double>(next_);
+    return true;
+  }
+  // Snapshots a run took after its last checkpoint (before it died) are dropped.
+  void load_state(const state_set& in, const std::string& prefix) override {
+    next_ = static_cast<std::size_t>(in.at(prefix).scalar("next"));
+    for (auto p : projections_) {
+      h5::handle pg = h5::open_group(group_, sim_.spec().projections[p].name);
+      for (std::size_t k = next_; k < steps_.size(); ++k) {
+        if (h5::exists(pg, std::to_string(k))) H5Ldelete(pg, std::to_string(k).c_str(), H5P_DEFAULT);
+      }
+    }
+  }
 
  private:
   struct entry {
@@ -424,6 +488,12 @@ class synaptic_recorder final : public recorder {
     columns_ = chosen.size();
     scratch_.resize(sim.local_gids(pop_).size());
     sums_.assign(vars_.size() * mine_.size(), 0.0);
+    if (h5::exists(out.file(), "synaptic/" + sp.name)) {  // a restart appends
+      h5::handle g = h5::open_group(out.file(), "synaptic/" + sp.name);
+      time_ = h5::appendable::open(g, "time", H5T_NATIVE_DOUBLE);
+      for (const auto& v : vars_) data_.push_back(h5::matrix_appendable::open(g, v, H5T_NATIVE_DOUBLE));
+      return;
+    }
     h5::handle g = group_path(out.file(), "synaptic", sp.name);
     h5::attr(g, "population", pop.name);
     h5::attr(g, "interval", static_cast<double>(every_) * net.run.dt);
@@ -473,6 +543,33 @@ class synaptic_recorder final : public recorder {
     time_.append(comm, times_.data(), comm.rank() == 0 ? times_.size() : 0);
     times_.clear();
     rows_ = 0;
+  }
+
+  // After a flush: the rows written and the running sums of the current interval, keyed by
+  // column (the sampled neuron's place in the report, the same for any partition).
+  bool save_state(state_set& out, const std::string& prefix) const override {
+    auto& t = out.table(prefix);
+    t.scalars["rows"] = static_cast<double>(time_.size());
+    auto& col = t.column("column");
+    for (const auto& m : mine_) col.push_back(m.col);
+    for (std::size_t v = 0; v < vars_.size(); ++v) {
+      auto& c = t.column(indexed_name("sum", v));
+      for (std::size_t i = 0; i < mine_.size(); ++i) c.push_back(sums_[v * mine_.size() + i]);
+    }
+    return true;
+  }
+  void load_state(const state_set& in, const std::string& prefix) override {
+    const auto& t = in.at(prefix);
+    const auto rows = static_cast<std::uint64_t>(t.scalar("rows"));
+    time_.truncate(rows);
+    for (auto& d : data_) d.truncate(rows);
+    std::vector<std::uint64_t> cols;
+    for (const auto& m : mine_) cols.push_back(m.col);
+    const auto idx = find_rows(t.at("column"), cols, "sampled neuron");
+    for (std::size_t v = 0; v < vars_.size(); ++v) {
+      const auto& c = t.at(indexed_name("sum", v));
+      for (std::size_t i = 0; i < mine_.size(); ++i) sums_[v * mine_.size() + i] = c[idx[i]];
+    }
   }
 
  private:

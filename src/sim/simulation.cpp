@@ -16,6 +16,7 @@
 #include "balnet/plasticity/plasticity_spec.hpp"
 #include "balnet/network/release.hpp"
 #include "balnet/sim/resources.hpp"
+#include "balnet/sim/signals.hpp"
 
 namespace balnet {
 
@@ -268,10 +269,37 @@ run_result simulation::run(output_file* out, const config* cfg, const run_option
   const double wall0 = timers::now();
   double last_print = wall0;
   step_t t = 0;
-  step_t next_sync = std::min(sync_steps, t_end);
   step_t last_sync = 0;
+  if (opt.restart) restore_run(*opt.restart, spikes.get(), rates.get(), r, t, last_sync);
+  step_t next_sync = std::min(last_sync + sync_steps, t_end);
   if (rates) rates->reserve_until(next_sync);
   int syncs_since_flush = 0;
+  // Checkpoints at interval ends: on a simulated-time period, a wall-clock period (rank 0's
+  // clock decides, the exchange flags tell every rank), --stop-at, or a signal on any rank.
+  std::uint32_t flags_all = 0;
+  const step_t stop_at = opt.stop_at >= 0 ? ((opt.stop_at + D - 1) / D) * D : -1;
+  step_t next_checkpoint = opt.checkpoint_every > 0 ? (t / opt.checkpoint_every + 1) * opt.checkpoint_every : -1;
+  double last_checkpoint_wall = timers::now();
+  const auto at_checkpoint = [&]() {
+    if (opt.checkpoint_file.empty() || t >= t_end) return false;
+    const bool signalled = (flags_all & 1u) != 0;
+    const bool stop = signalled || (stop_at >= 0 && t >= stop_at);
+    const bool periodic = (next_checkpoint >= 0 && t >= next_checkpoint) || (flags_all & 2u) != 0;
+    if (!stop && !periodic) return false;
+    try {
+      write_checkpoint_at(t, last_sync, out, spikes.get(), rates.get(), r, opt);
+    } catch (const std::exception& e) {  // the same error on every rank (write_checkpoint agrees)
+      r.checkpoint_error = e.what();
+      return true;
+    }
+    ++r.checkpoints;
+    last_checkpoint_wall = timers::now();
+    if (next_checkpoint >= 0) next_checkpoint = (t / opt.checkpoint_every + 1) * opt.checkpoint_every;
+    if (!stop) return false;
+    r.checkpointed = true;
+    r.checkpoint_reason = signalled ? "signal" : "stop-at";
+    return true;
+  };
   while (t < t_end) {
     const step_t iv_end = std::min(t + D, t_end);
     clock_ = timers::now();
@@ -279,8 +307,13 @@ run_result simulation::run(output_file* out, const config* cfg, const run_option
     {
       const double e0 = clock_;
       const double w0 = exchange_->wait_seconds();
-      std::uint32_t flags_all = 0;
-      const auto& msgs = exchange_->exchange(0, flags_all);
+      std::uint32_t flags = 0;
+      if (opt.signals && pending_signal() != 0) flags |= 1u;
+      if (opt.checkpoint_every_wall > 0 && comm_.rank() == 0 &&
+          timers::now() - last_checkpoint_wall >= opt.checkpoint_every_wall) {
+        flags |= 2u;
+      }
+      const auto& msgs = exchange_->exchange(flags, flags_all);
       const double e1 = timers::now();
       schedule(t, msgs);
       const double e2 = timers::now();
@@ -293,7 +326,10 @@ run_result simulation::run(output_file* out, const config* cfg, const run_option
       }
     }
     t = iv_end;
-    if (t < next_sync && t < t_end) continue;
+    if (t < next_sync && t < t_end) {
+      if (at_checkpoint()) break;
+      continue;
+    }
     // Sync point: global counts for progress, the rate checker and flushing.
     const double s0 = timers::now();
     std::vector<std::uint64_t> counts(sync_counts_);
@@ -365,10 +401,15 @@ run_result simulation::run(output_file* out, const config* cfg, const run_option
       r.stop_reason = stop;
       break;
     }
+    if (at_checkpoint()) break;
   }
   r.steps_done = t;
   r.t_end = static_cast<double>(t) * run.dt;
   r.wall_run = timers::now() - wall0;
+  if (r.checkpointed || !r.checkpoint_error.empty()) {
+    recorders_.clear();  // the output stays incomplete (NAME.part) for the restart
+    return r;
+  }
   if (out) {
     scoped_timer w(timers_, phase::write);
     write_metadata(*out, cfg, opt, r);
@@ -393,6 +434,9 @@ void simulation::write_metadata(output_file& out, const config* cfg, const run_o
   h5::attr(f, "t_end", r.t_end);
   h5::attr(f, "min_delay_steps", static_cast<std::int64_t>(min_delay_));
   h5::attr(f, "status", std::string(r.stopped ? "stopped: " + r.stop_reason : "complete"));
+  if (!opt.restart_history.empty()) {  // a run continued from checkpoints (docs/checkpoint.md)
+    h5::attr(f, "restarts", opt.restart_history);
+  }
   h5::attr(f, "created", iso_time_now());
   h5::attr(f, "host", host_name());
   h5::attr(f, "command", opt.command_line);

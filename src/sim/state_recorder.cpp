@@ -8,6 +8,7 @@
 #include "balnet/io/config.hpp"
 #include "balnet/io/h5.hpp"
 #include "balnet/io/output_file.hpp"
+#include "balnet/io/state_io.hpp"
 #include "balnet/model/model_registry.hpp"
 #include "balnet/sim/simulation.hpp"
 
@@ -46,6 +47,7 @@ class state_recorder final : public recorder {
     dt_ = net.run.dt;
     for (const auto& m : local_members(spec_.neurons, pop, sim.part())) {
       local_.push_back(m.local);
+      gids_.push_back(sim.local_gids(spec_.population)[m.local]);
       columns_.push_back(static_cast<std::uint32_t>(m.ordinal));
     }
     ncol_ = spec_.neurons.size();
@@ -67,6 +69,11 @@ class state_recorder final : public recorder {
     }
     // Rows kept in memory before a collective write: about 8 MiB per variable at most.
     rows_per_flush_ = std::max<std::uint64_t>(1, (std::uint64_t{1} << 20) / std::max<std::uint64_t>(1, ncol_));
+    if (h5::exists(out_.file(), "report/" + pop.name + "/" + spec_.variables.front())) {
+      // A restart appends to the reports of the checkpointed run (load_state sets the rows).
+      for (const auto& var : spec_.variables) paths_.push_back("report/" + pop.name + "/" + var + "/data");
+      return;
+    }
     create_datasets(pop.name, pop.model);
     // Row 0 may be the initial state (before step 0).
     take(0);
@@ -79,6 +86,42 @@ class state_recorder final : public recorder {
 
   void flush(step_t) override { write_pending(); }
 
+  // After a flush only the rows done and the running sums of averaged rows remain.
+  bool save_state(state_set& out, const std::string& prefix) const override {
+    auto& t = out.table(prefix);
+    t.scalars["rows"] = static_cast<double>(written_rows_);
+    auto& g = t.column("gid");
+    for (std::size_t k = 0; k < local_.size(); ++k) g.push_back(static_cast<double>(gids_[k]));
+    const std::size_t n = local_.size();
+    for (std::size_t v = 0; v < nvar_; ++v) {
+      auto& c = t.column("sum_" + spec_.variables[v]);
+      c.assign(sum_.begin() + static_cast<std::ptrdiff_t>(v * n), sum_.begin() + static_cast<std::ptrdiff_t>((v + 1) * n));
+    }
+    return true;
+  }
+
+  void load_state(const state_set& in, const std::string& prefix) override {
+    const auto& t = in.at(prefix);
+    const auto rows = static_cast<std::uint64_t>(t.scalar("rows"));
+    buffer_.clear();
+    for (const auto& path : paths_) {
+      h5::handle d(h5::check_id(H5Dopen2(out_.file(), path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose);
+      h5::handle space(h5::check_id(H5Dget_space(d), "H5Dget_space"), H5Sclose);
+      hsize_t dims[2] = {0, 0};
+      H5Sget_simple_extent_dims(space, dims, nullptr);
+      if (dims[0] < rows) throw io_error(out_.temp_path() + ": " + path + " holds fewer rows than the checkpoint says");
+      dims[0] = rows;
+      h5::check(H5Dset_extent(d, dims), "truncating " + path);
+    }
+    written_rows_ = done_rows_ = rows;
+    const auto idx = find_rows(t.at("gid"), std::vector<std::uint64_t>(gids_.begin(), gids_.end()), "recorded neuron");
+    const std::size_t n = local_.size();
+    for (std::size_t v = 0; v < nvar_; ++v) {
+      const auto& c = t.at("sum_" + spec_.variables[v]);
+      for (std::size_t k = 0; k < n; ++k) sum_[v * n + k] = c[idx[k]];
+    }
+  }
+
  private:
   state_recorder_spec spec_;
   output_file& out_;
@@ -86,6 +129,7 @@ class state_recorder final : public recorder {
   neuron_group* group_ = nullptr;
   double dt_ = 0.1;
   std::vector<index_t> local_;
+  std::vector<gid_t> gids_;  // of local_
   std::vector<std::uint32_t> columns_;
   std::vector<std::vector<std::uint32_t>> rank_columns_;
   std::size_t ncol_ = 0, nvar_ = 0;

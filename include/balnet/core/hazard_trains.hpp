@@ -36,6 +36,12 @@ class hazard_trains {
   }
 
   std::size_t size() const { return ids_.size(); }
+  // The trains' ids, remaining budgets and stream positions (their whole state; checkpoints).
+  const std::vector<std::uint32_t>& ids() const { return ids_; }
+  std::vector<double>& budgets() { return budget_; }
+  const std::vector<double>& budgets() const { return budget_; }
+  std::vector<std::uint64_t>& positions() { return position_; }
+  const std::vector<std::uint64_t>& positions() const { return position_; }
 
   // Advances train i by one step of hazard h; true if it spikes in this step.
   bool step(std::size_t i, double h) {

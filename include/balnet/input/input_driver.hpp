@@ -14,6 +14,7 @@
 namespace balnet {
 
 class section_reader;
+struct state_set;
 class partition;
 struct network_spec;
 
@@ -41,6 +42,17 @@ class input_driver {
   // Adds this step's drive into the accumulators of the target groups. Called once per
   // step, after arrivals and before the neuron update.
   virtual void apply(step_t t) = 0;
+  // Checkpoints (io/state_io.hpp): the input's state as tables under `prefix`, keyed by gid.
+  // Returns false when the input type does not support checkpoints (the default).
+  virtual bool save_state(state_set& out, const std::string& prefix) const {
+    (void)out;
+    (void)prefix;
+    return false;
+  }
+  virtual void load_state(const state_set& in, const std::string& prefix) {
+    (void)in;
+    (void)prefix;
+  }
 };
 
 struct input_entry {

@@ -39,6 +39,8 @@ class poisson_input final : public input_driver {
 
   // Adds this step's events to the receptor accumulators.
   void apply(step_t t) override;
+  bool save_state(state_set& out, const std::string& prefix) const override;
+  void load_state(const state_set& in, const std::string& prefix) override;
 
   const poisson_input_spec& spec() const { return spec_; }
 

@@ -60,6 +60,10 @@ class appendable {
  public:
   appendable() = default;
   appendable(hid_t loc, const std::string& name, hid_t type, std::uint64_t chunk);
+  // Opens an existing dataset (a restarted run appending to its output file).
+  static appendable open(hid_t loc, const std::string& name, hid_t type);
+  // Collective: shrinks the dataset to its first `n` elements (no-op if it is not longer).
+  void truncate(std::uint64_t n);
   // Collective: every rank appends its `n` elements; rank r's elements follow those of
   // ranks < r. Every rank must call, also with n = 0.
   void append(communicator& comm, const void* data, std::uint64_t n);

@@ -22,6 +22,10 @@ class matrix_appendable {
   // Collective: appends `rows` rows (row-major) from rank 0's `data`; the other ranks'
   // data is ignored. Every rank passes the same `rows`.
   void append_rows(communicator& comm, const void* data, std::uint64_t rows);
+  // Opens an existing dataset (a restarted run appending to its output file).
+  static matrix_appendable open(hid_t loc, const std::string& name, hid_t type);
+  // Collective: keeps the first `rows` rows (no-op if there are not more).
+  void truncate(std::uint64_t rows);
   std::uint64_t rows() const { return rows_; }
   hid_t id() const { return dset_.get(); }
 

@@ -13,10 +13,16 @@
 
 namespace balnet {
 
+struct state_set;
+
 class output_file {
  public:
   // Collective: creates `path` + ".part" (truncating it).
   output_file(std::string path, communicator& comm);
+  // Collective: reopens `path` + ".part", the incomplete file of a checkpointed run, to append
+  // to it (a restart); throws io_error when there is none.
+  struct reopen_tag {};
+  output_file(std::string path, communicator& comm, reopen_tag);
   ~output_file();
   output_file(const output_file&) = delete;
   output_file& operator=(const output_file&) = delete;
@@ -28,14 +34,19 @@ class output_file {
 
   // Collective: closes the file and renames it to its final name.
   void finish();
-  // Collective: closes the file and deletes it (used when a run fails).
+  // Collective: closes the file and deletes it (used when a run fails); a reopened file is
+  // kept (it still belongs to its checkpoint).
   void abandon();
+  // Collective: closes the file and keeps it under its temporary name (a run that stopped
+  // after a checkpoint; a restart appends to it).
+  void suspend();
 
  private:
   std::string path_;
   communicator& comm_;
   h5::handle file_;
   bool done_ = false;
+  bool reopened_ = false;  // a checkpointed run's file: abandon() keeps it for another restart
 };
 
 // Buffers spikes of the recorded populations and writes them, sorted by time then node id
@@ -50,6 +61,10 @@ class spike_recorder {
   // Collective: writes every buffered spike with step < end (all of them), then clears.
   void flush(step_t end);
   std::uint64_t written(std::size_t population) const;
+  // Checkpoints (after flush(t)): datasets' lengths; load_state truncates the datasets to them
+  // (a run may have written past its last checkpoint) and continues from step t.
+  void save_state(state_set& out, step_t t) const;
+  void load_state(const state_set& in, step_t t);
 
  private:
   struct entry {
@@ -76,6 +91,9 @@ class rate_recorder {
   void reserve_until(step_t end);
   // Collective: writes the complete bins before step `end`.
   void flush(step_t end);
+  // Checkpoints (after flush): dataset lengths and the counts of the incomplete bins.
+  void save_state(state_set& out) const;
+  void load_state(const state_set& in, int rank);
 
  private:
   output_file& out_;

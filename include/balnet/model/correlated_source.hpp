@@ -49,6 +49,8 @@ class correlated_source_group final : public neuron_group {
   bool get_state(const std::string&, std::span<double>) const override { return false; }
   bool set_state(const std::string&, std::span<const double>) override { return false; }
   std::size_t bytes_per_neuron() const override { return sizeof(gid_t); }
+  void save_state(state_set& out, const std::string& prefix, const std::vector<gid_t>& gids) const override;
+  void load_state(const state_set& in, const std::string& prefix, const std::vector<gid_t>& gids) override;
 
   // The mother spike times (ms, ascending) of chunk k: the same on every rank.
   std::vector<double> mother_chunk(std::uint64_t k) const;

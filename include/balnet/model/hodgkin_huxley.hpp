@@ -59,6 +59,7 @@ class hh_group final : public neuron_group {
   double* current_input() override { return current_.data(); }
   void update(step_t t, std::vector<index_t>& spiked) override;
   std::vector<std::string> state_variables() const override;
+  std::vector<std::string> checkpoint_variables() const override;  // + armed
   bool get_state(const std::string& variable, std::span<double> out) const override;
   bool set_state(const std::string& variable, std::span<const double> in) override;
   const double* state_data(const std::string& variable) const override;

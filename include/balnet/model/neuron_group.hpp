@@ -11,6 +11,8 @@
 
 namespace balnet {
 
+struct state_set;
+
 class neuron_group {
  public:
   virtual ~neuron_group() = default;
@@ -48,6 +50,12 @@ class neuron_group {
     return nullptr;
   }
 
+  // Checkpoints (io/state_io.hpp): the complete dynamic state of the local neurons as tables
+  // under `prefix`, keyed by gid. The default saves every variable of checkpoint_variables()
+  // (by default the state variables); models with other state (spike sources) override these.
+  virtual std::vector<std::string> checkpoint_variables() const { return state_variables(); }
+  virtual void save_state(state_set& out, const std::string& prefix, const std::vector<gid_t>& gids) const;
+  virtual void load_state(const state_set& in, const std::string& prefix, const std::vector<gid_t>& gids);
   // Bytes of state held per local neuron (for memory reports).
   virtual std::size_t bytes_per_neuron() const = 0;
 };

@@ -64,6 +64,8 @@ class basic_point_neuron_group final : public neuron_group {
   double* current_input() override;
   void update(step_t t, std::vector<index_t>& spiked) override;
   std::vector<std::string> state_variables() const override;
+  // Biexp kernels' values (differences) replaced by raw_<name>, their decaying state.
+  std::vector<std::string> checkpoint_variables() const override;
   bool get_state(const std::string& variable, std::span<double> out) const override;
   bool set_state(const std::string& variable, std::span<const double> in) override;
   const double* state_data(const std::string& variable) const override;

@@ -32,6 +32,8 @@ class rate_source_group final : public neuron_group {
   bool get_state(const std::string&, std::span<double>) const override { return false; }
   bool set_state(const std::string&, std::span<const double>) override { return false; }
   std::size_t bytes_per_neuron() const override { return 20; }
+  void save_state(state_set& out, const std::string& prefix, const std::vector<gid_t>& gids) const override;
+  void load_state(const state_set& in, const std::string& prefix, const std::vector<gid_t>& gids) override;
 
  private:
   rate_function rate_;

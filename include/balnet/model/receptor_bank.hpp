@@ -43,6 +43,9 @@ class receptor_bank {
   // (delta) per receptor, and x_<name>, the second state of alpha and biexp kernels.
   std::vector<std::string> variables() const;
   bool get(const std::string& variable, std::span<double> out) const;
+  // Checkpoints: variables() with each biexp kernel's value (a difference, not exact to set)
+  // replaced by raw_<name>, its decaying state, which get/set copy exactly.
+  std::vector<std::string> checkpoint_variables() const;
   bool set(const std::string& variable, std::span<const double> in);
   // Pointer to a stored array holding the variable, or nullptr (computed or unknown).
   const double* data(const std::string& variable) const;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "balnet/core/types.hpp"
@@ -21,6 +22,8 @@
 #include "balnet/plasticity/trace_decay.hpp"
 
 namespace balnet {
+
+struct state_set;
 
 // Postsynaptic traces of one population's local neurons, one array per time constant,
 // shared by every rule and projection that targets the population.
@@ -39,6 +42,9 @@ class post_traces {
   std::size_t count() const { return taus_.size(); }
   double tau(std::size_t slot) const { return taus_[slot]; }
   std::uint64_t bytes() const { return taus_.size() * n_ * sizeof(double); }
+  // Checkpoints: columns gid, x0, x1, ... (one per slot) under `path`.
+  void save_state(state_set& out, const std::string& path, const std::vector<gid_t>& gids) const;
+  void load_state(const state_set& in, const std::string& path, const std::vector<gid_t>& gids);
 
  private:
   std::size_t n_ = 0;
@@ -77,6 +83,14 @@ class plastic_projection {
   // Bytes of everything else: post-major row pointers, segment lookup hints, presynaptic
   // traces per segment.
   std::uint64_t extra_bytes() const;
+  // Checkpoints: the weights keyed by (pre gid, post gid, delay, order among equal keys) under
+  // PREFIX/synapses and the presynaptic trace records keyed by (pre gid, delay) under
+  // PREFIX/segments. `pre_first_gid` is the source population's first gid; `post_gids` the
+  // target population's local gids.
+  void save_state(state_set& out, const std::string& prefix, gid_t pre_first_gid,
+                  const std::vector<gid_t>& post_gids) const;
+  void load_state(const state_set& in, const std::string& prefix, gid_t pre_first_gid,
+                  const std::vector<gid_t>& post_gids);
 
  private:
   struct rule_rt {

@@ -43,6 +43,9 @@ class plasticity_engine {
   std::vector<std::pair<std::size_t, double>> global_rates() const;
   const post_traces& traces(std::size_t population) const { return traces_[population]; }
 
+  // Checkpoints: weights, traces and global rates under `prefix` (io/state_io.hpp).
+  void save_state(state_set& out, const std::string& prefix, const std::vector<std::vector<gid_t>>& gids) const;
+  void load_state(const state_set& in, const std::string& prefix, const std::vector<std::vector<gid_t>>& gids);
   // Local plastic synapses and the bytes of their per-synapse arrays and of the rest.
   std::uint64_t plastic_synapses() const;
   std::uint64_t plastic_synapse_bytes() const;

@@ -16,6 +16,7 @@ namespace balnet {
 class section_reader;
 class output_file;
 class simulation;
+struct state_set;
 struct network_spec;
 
 struct recorder_spec {
@@ -32,6 +33,18 @@ class recorder {
   virtual void sample(step_t t) = 0;
   // Collective: writes what was sampled before step `end`.
   virtual void flush(step_t end) = 0;
+  // Checkpoints (after flush): the recorder's position under `prefix`; false when the type
+  // does not support checkpoints (the default). A restarted run creates its recorders on the
+  // reopened output file (they must open their datasets when they exist) and then loads.
+  virtual bool save_state(state_set& out, const std::string& prefix) const {
+    (void)out;
+    (void)prefix;
+    return false;
+  }
+  virtual void load_state(const state_set& in, const std::string& prefix) {
+    (void)in;
+    (void)prefix;
+  }
 };
 
 struct recorder_entry {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,12 +27,22 @@ class spike_recorder;
 class rate_recorder;
 class plasticity_engine;
 class plastic_projection;
+struct state_set;
 
 struct run_options {
   bool quiet = false;              // no progress lines
   std::string command_line;        // recorded in the output file
   // If set, every local spike is appended here as (step, gid) (tests, in-process analysis).
   std::vector<std::pair<step_t, gid_t>>* capture = nullptr;
+  // Checkpoints (docs/checkpoint.md, sim/simulation_state.cpp).
+  std::string checkpoint_file;         // empty: no checkpoints
+  step_t checkpoint_every = 0;         // simulated steps between checkpoints (0: none)
+  double checkpoint_every_wall = 0.0;  // wall-clock seconds between checkpoints (0: none)
+  step_t stop_at = -1;                 // checkpoint at the first interval end >= this step, return
+  bool signals = false;                // SIGTERM/SIGUSR1 (signals.hpp): checkpoint and return
+  const state_set* restart = nullptr;  // continue this checkpoint (after load_state)
+  std::map<std::string, std::string> checkpoint_texts;  // stored in every checkpoint
+  std::string restart_history;         // one line per restart, for the output's provenance
 };
 
 struct run_result {
@@ -42,6 +53,10 @@ struct run_result {
   std::vector<std::uint64_t> spikes;  // per population, all ranks
   double wall_build = 0.0;
   double wall_run = 0.0;
+  bool checkpointed = false;       // stopped after writing a checkpoint (stop_at or a signal)
+  std::string checkpoint_reason;   // why
+  int checkpoints = 0;             // checkpoints written
+  std::string checkpoint_error;    // a checkpoint could not be written (the run stopped)
 };
 
 class simulation {
@@ -66,6 +81,18 @@ class simulation {
   std::uint64_t global_synapses() const { return global_synapses_; }
   std::uint16_t min_delay() const { return min_delay_; }
   const timers& phase_timers() const { return timers_; }
+
+  // Checkpoints (sim/simulation_state.cpp). "" if every neuron model and input of the
+  // network supports checkpoints, otherwise the reason (local, no communication).
+  std::string checkpoint_support() const;
+  // Collective: the network's structure (populations, projections with a connectivity
+  // checksum, inputs, recorders) as text lines; a restart must find the same.
+  const std::string& structure_fingerprint();
+  // Local: neurons, inputs, plasticity and spikes in flight at step t (an interval end).
+  void save_state(state_set& out, step_t t) const;
+  // Collective: checks the checkpoint's structure against this network (config_error
+  // naming the first difference), then loads the state.
+  void load_state(const state_set& in);
 
  private:
   struct projection_state {
@@ -108,6 +135,14 @@ class simulation {
   void step(step_t t, step_t interval_start, spike_recorder* spikes, rate_recorder* rates,
             std::vector<std::pair<step_t, gid_t>>* capture);
   int population_of(gid_t g) const;
+  std::string fingerprint_;
+  step_t restored_step_ = 0;
+  // Flushes the output, saves everything at step t and writes opt.checkpoint_file (collective).
+  void write_checkpoint_at(step_t t, step_t last_sync, output_file* out, spike_recorder* spikes,
+                           rate_recorder* rates, const run_result& r, const run_options& opt);
+  // Loop state of a restart: step, sync position, spike totals, recorders (collective).
+  void restore_run(const state_set& in, spike_recorder* spikes, rate_recorder* rates, run_result& r,
+                   step_t& t, step_t& last_sync);
   void write_metadata(output_file& out, const config* cfg, const run_options& opt,
                       const run_result& r);
 };
