@@ -49,6 +49,24 @@ a, b = h5py.File("strong_r1.h5", "r"), h5py.File("strong_r2.h5", "r")
 assert (int(a.attrs["ranks"]), int(b.attrs["ranks"])) == (1, 2)
 assert a.attrs["neurons"] == b.attrs["neurons"] == 225 and a.attrs["synapses"] == b.attrs["synapses"]
 PY
+# tools/scaling_report on these runs (plus a repeat of the 1-rank run): CSV, PNG, speed-up
+cp strong_r1.h5 strong_r1_repeat.h5
+"$PY" "$BALNET_SOURCE/tools/scaling_report" --kind strong --out rep strong_r1.h5 strong_r1_repeat.h5 strong_r2.h5 \
+  > rep.log 2>&1 || { fail "scaling_report"; cat rep.log >&2; }
+"$PY" - <<'PY' && pass "scaling_report: CSV (speed-up, repeats, memory, bytes sent) and PNG" || fail "scaling_report output"
+import csv, os, h5py
+rows = list(csv.DictReader(open("rep.csv")))
+assert [int(r["ranks"]) for r in rows] == [1, 2], rows
+t = [float(h5py.File(f, "r").attrs["wall_per_simulated_second"]) for f in ("strong_r1.h5", "strong_r2.h5")]
+assert abs(float(rows[1]["speedup"]) - t[0] / t[1]) < 1e-9 * max(1, t[0] / t[1])
+assert abs(float(rows[1]["efficiency"]) - t[0] / t[1] / 2) < 1e-9
+assert int(rows[0]["repeats"]) == 2 and int(rows[1]["repeats"]) == 1
+for r in rows:
+    assert float(r["peak_rss_mb_max"]) > 1 and float(r["bytes_per_synapse"]) >= 8
+    assert float(r["spikes_sent_total"]) > 0 and float(r["bytes_sent_total"]) > 0
+assert rows[0]["spikes_total"] == rows[1]["spikes_total"]  # same network, same spikes
+assert os.path.getsize("rep.png") > 10000
+PY
 code=0; BALNET_RANKS="1 x" bash "$JOBS/scaling_strong.sbatch" "$CONFIGS/hpc_benchmark.ini" > badr.log 2>&1 || code=$?
 [ "$code" = 2 ] && grep -q "rank count 'x'" badr.log && pass "scaling_strong.sbatch: bad rank count named, exit 2" ||
   fail "bad BALNET_RANKS: exit $code"
