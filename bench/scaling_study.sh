@@ -31,7 +31,8 @@ if [[ ${STUDY_LOCAL:-0} == 1 ]]; then
     BALNET_SCALING_PREFIX=weak_$k BALNET_SCALE_PER_RANK=0.1 bash "$src/jobs/scaling_weak.sbatch" "$cfg" "${weak[@]}"
   done
 else
-  export SLURM_LOCAL_BASE=$(mktemp -d /tmp/balnet-slurm-study-XXXXXX) SLURM_LOCAL_CPUS=4
+  SLURM_LOCAL_BASE=$(mktemp -d /tmp/balnet-slurm-study-XXXXXX)
+  export SLURM_LOCAL_BASE SLURM_LOCAL_CPUS=4
   chmod 0755 "$SLURM_LOCAL_BASE"
   export SLURM_LOCAL_PORT=${SLURM_LOCAL_PORT:-29817}
   trap '"$src/tests/slurm/stop-local-slurm.sh"; rm -rf "$SLURM_LOCAL_BASE"' EXIT

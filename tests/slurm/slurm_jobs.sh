@@ -210,7 +210,6 @@ else
   # chain of 3 segments on 2, 1 and 3 ranks
   ids=$("$JOBS/chain.sh" -s 3 -t 3000 -o chain.h5 -n "2 1 3" -S "-o chain-%j.out" \
           "$CONFIGS/hpc_benchmark.ini" "${long[@]}")
-  last=$(tail -1 <<<"$ids")
   ok=1
   for id in $ids; do wait_job "$id" 150 >/dev/null || ok=0; done
   if [[ $ok == 1 && $(wc -w <<<"$ids") == 3 ]] && same_spikes chain.h5 ref_long.h5; then
