@@ -1,7 +1,8 @@
 # The job scripts in jobs/ without SLURM (their mpirun fallbacks): run.sbatch on 2 ranks,
 # scan.sbatch over every line of a parameter file, scaling_strong.sbatch at 1 and 2 ranks,
-# bad input to each; with checkpoint support in balnet, chain.sh --local in 2 segments on
-# 2 and 1 ranks against an uninterrupted run. tests/slurm/slurm_jobs.sh runs them under SLURM.
+# bad input to each, tools/scaling_report; with checkpoint support in balnet, chain.sh --local
+# in 2 segments on 2 and 1 ranks and run.sbatch stopped by SIGTERM then restarted, both against
+# an uninterrupted run. tests/slurm/slurm_jobs.sh runs them under SLURM.
 . "$(dirname "$0")/common.bash"
 JOBS="$BALNET_SOURCE/jobs"
 export BALNET
@@ -74,21 +75,45 @@ code=0; bash "$JOBS/chain.sh" -s 2 -o c.h5 "$CONFIGS/quickstart.ini" > badc.log 
 [ "$code" = 2 ] && grep -q "total simulated time" badc.log && pass "chain.sh without -t: exit 2, clear message" ||
   fail "chain.sh without -t: exit $code"
 
-# chain.sh --local (needs checkpoint/restart in balnet)
-if "$BALNET" run --help 2>&1 | grep -q -- --restart; then
-  run 2 run "$CONFIGS/hpc_benchmark.ini" --set params.scale=0.03 --set params.k_scale=0.2 \
-    --set run.t_stop=400 --quiet --output whole.h5 >/dev/null 2>&1 || fail "uninterrupted run"
-  bash "$JOBS/chain.sh" --local -s 2 -t 400 -o chained.h5 -n "2 1" "$CONFIGS/hpc_benchmark.ini" \
-    --set params.scale=0.03 --set params.k_scale=0.2 --quiet > chain.log 2>&1 ||
-    { fail "chain.sh --local"; cat chain.log >&2; }
-  "$PY" - whole.h5 chained.h5 <<'PY' && pass "chain.sh --local: 2 segments on 2, 1 ranks = uninterrupted run" || fail "chain output"
+# chain.sh --local and a signalled run.sbatch (need checkpoint/restart in balnet)
+same_spikes() {
+  "$PY" - "$1" "$2" <<'PY'
 import sys, h5py
 a, b = (h5py.File(p, "r") for p in sys.argv[1:3])
+assert sorted(a["spikes"]) == sorted(b["spikes"])
 for pop in a["spikes"]:
     for d in ("timestamps", "node_ids"):
         assert a["spikes"][pop][d][:].tobytes() == b["spikes"][pop][d][:].tobytes(), (pop, d)
 PY
+}
+if "$BALNET" run --help 2>&1 | grep -q -- --restart; then
+  net="--set params.scale=0.03 --set params.k_scale=0.2 --quiet"
+  run 2 run "$CONFIGS/hpc_benchmark.ini" $net --set run.t_stop=1500 --output whole.h5 >/dev/null 2>&1 ||
+    fail "uninterrupted run"
+  bash "$JOBS/chain.sh" --local -s 2 -t 1500 -o chained.h5 -n "2 1" "$CONFIGS/hpc_benchmark.ini" $net \
+    > chain.log 2>&1 || { fail "chain.sh --local"; cat chain.log >&2; }
+  same_spikes whole.h5 chained.h5 && pass "chain.sh --local: 2 segments on 2, 1 ranks = uninterrupted run" ||
+    fail "chain output"
+  # SIGTERM to the job script (as scancel or the end of a time limit): checkpoint, exit 85;
+  # then BALNET_RESTART=1 continues (on 1 rank) to the same result
+  BALNET_NP=2 BALNET_OUTPUT=sig.h5 bash "$JOBS/run.sbatch" "$CONFIGS/hpc_benchmark.ini" $net \
+    --set run.t_stop=1500 > sig.log 2>&1 &
+  pid=$!
+  for _ in $(seq 1 300); do [ -e sig.h5.part ] && break; sleep 0.1; done
+  sleep 1
+  kill -TERM "$pid"
+  code=0; wait "$pid" || code=$?
+  if [ "$code" = 85 ] && [ -s sig.ckpt.h5 ]; then
+    pass "run.sbatch without SLURM: SIGTERM -> checkpoint sig.ckpt.h5 and exit 85"
+    BALNET_NP=1 BALNET_RESTART=1 BALNET_OUTPUT=sig.h5 bash "$JOBS/run.sbatch" > sig2.log 2>&1 ||
+      { fail "BALNET_RESTART=1 run.sbatch"; cat sig2.log >&2; }
+    same_spikes whole.h5 sig.h5 && pass "run.sbatch BALNET_RESTART=1 on 1 rank: identical to the uninterrupted run" ||
+      fail "restarted run differs"
+  else
+    fail "SIGTERM to run.sbatch: exit $code (expected 85), checkpoint: $(ls sig.ckpt.h5 2>&1)"; cat sig.log >&2
+  fi
 else
-  echo "skipped (not a failure): chain.sh --local needs balnet run --restart (checkpointing not in this build)"
+  echo "skipped (not a failure): chain.sh --local and the signalled run.sbatch need balnet run --restart" \
+       "(checkpointing not in this build)"
 fi
 finish
