@@ -87,20 +87,20 @@ for pop in a["spikes"]:
 PY
 }
 if "$BALNET" run --help 2>&1 | grep -q -- --restart; then
-  net="--set params.scale=0.03 --set params.k_scale=0.2 --quiet"
-  run 2 run "$CONFIGS/hpc_benchmark.ini" $net --set run.t_stop=1500 --output whole.h5 >/dev/null 2>&1 ||
+  net="--set params.scale=0.03 --set params.k_scale=0.2 --set run.t_stop=4000"
+  run 2 run "$CONFIGS/hpc_benchmark.ini" $net --quiet --output whole.h5 >/dev/null 2>&1 ||
     fail "uninterrupted run"
-  bash "$JOBS/chain.sh" --local -s 2 -t 1500 -o chained.h5 -n "2 1" "$CONFIGS/hpc_benchmark.ini" $net \
+  bash "$JOBS/chain.sh" --local -s 2 -t 4000 -o chained.h5 -n "2 1" "$CONFIGS/hpc_benchmark.ini" $net --quiet \
     > chain.log 2>&1 || { fail "chain.sh --local"; cat chain.log >&2; }
   same_spikes whole.h5 chained.h5 && pass "chain.sh --local: 2 segments on 2, 1 ranks = uninterrupted run" ||
     fail "chain output"
   # SIGTERM to the job script (as scancel or the end of a time limit): checkpoint, exit 85;
   # then BALNET_RESTART=1 continues (on 1 rank) to the same result
+  # (signalled at its first progress line: the simulation loop runs, the handlers are set)
   BALNET_NP=2 BALNET_OUTPUT=sig.h5 bash "$JOBS/run.sbatch" "$CONFIGS/hpc_benchmark.ini" $net \
-    --set run.t_stop=1500 > sig.log 2>&1 &
+    --set run.progress_interval=0.2 > sig.log 2>&1 &
   pid=$!
-  for _ in $(seq 1 300); do [ -e sig.h5.part ] && break; sleep 0.1; done
-  sleep 1
+  for _ in $(seq 1 600); do grep -q "% *t = " sig.log && break; sleep 0.05; done
   kill -TERM "$pid"
   code=0; wait "$pid" || code=$?
   if [ "$code" = 85 ] && [ -s sig.ckpt.h5 ]; then
