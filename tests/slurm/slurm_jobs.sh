@@ -192,14 +192,14 @@ if ! "$BALNET" run --help 2>&1 | grep -q -- --restart; then
   echo "SKIPPED (not a failure): requeue and chain tests: this balnet has no checkpoint/restart" \
        "(\`balnet run --help\` lists no --restart); they run once checkpointing is merged"
 else
-  long=(--set params.scale=0.05 --set params.k_scale=0.3 --set run.t_stop=3000 --quiet)
-  "${MPIEXEC:-mpirun}" -n 2 "$BALNET" run "$CONFIGS/hpc_benchmark.ini" "${long[@]}" --output ref_long.h5 \
+  long=(--set params.scale=0.05 --set params.k_scale=0.3 --set run.t_stop=3000)
+  "${MPIEXEC:-mpirun}" -n 2 "$BALNET" run "$CONFIGS/hpc_benchmark.ini" "${long[@]}" --quiet --output ref_long.h5 \
     >/dev/null 2>&1 || fail "uninterrupted reference run"
   # signalled: SIGUSR1 to the batch shell (what --signal=B:USR1@120 does before the time limit)
+  # signalled at its first progress line (the simulation loop runs, the handlers are set)
   R=$(BALNET_OUTPUT=requeue.h5 sbatch --parsable -n 2 -o requeue-%j.out "$JOBS/run.sbatch" \
-        "$CONFIGS/hpc_benchmark.ini" "${long[@]}")
-  for _ in $(seq 1 300); do [[ -e requeue.h5.part || -e requeue.h5 ]] && break; sleep 0.1; done
-  sleep 1.5
+        "$CONFIGS/hpc_benchmark.ini" "${long[@]}" --set run.progress_interval=0.2)
+  for _ in $(seq 1 1200); do grep -qs "% *t = " "requeue-$R.out" && break; sleep 0.05; done
   scancel -b -s USR1 "$R" || fail "scancel -b -s USR1 $R"
   if wait_job "$R" 150 >/dev/null && [[ $(job_field "$R" Restarts) -ge 1 ]] &&
      grep -q "requeueing job $R" "requeue-$R.out" && same_spikes requeue.h5 ref_long.h5; then
@@ -209,7 +209,7 @@ else
   fi
   # chain of 3 segments on 2, 1 and 3 ranks
   ids=$("$JOBS/chain.sh" -s 3 -t 3000 -o chain.h5 -n "2 1 3" -S "-o chain-%j.out" \
-          "$CONFIGS/hpc_benchmark.ini" "${long[@]}")
+          "$CONFIGS/hpc_benchmark.ini" "${long[@]}" --quiet)
   ok=1
   for id in $ids; do wait_job "$id" 150 >/dev/null || ok=0; done
   if [[ $ok == 1 && $(wc -w <<<"$ids") == 3 ]] && same_spikes chain.h5 ref_long.h5; then
