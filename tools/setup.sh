@@ -18,6 +18,8 @@ packages="g++ make cmake git ca-certificates pkg-config openmpi-bin libopenmpi-d
   python3-numpy"
 if [ "$want_tests" = 1 ]; then
   packages="$packages python3-matplotlib python3-brian"
+  # a private single-node SLURM cluster for the job-script test (tests/slurm/, label slurm)
+  packages="$packages munge slurmctld slurmd slurm-client"
 fi
 
 missing=""
