@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -43,6 +44,13 @@ std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
   return s;
+}
+
+// A file named by a key: relative names are relative to the config file's folder.
+std::string path_near_config(section_reader& s, const std::string& key) {
+  std::filesystem::path p(s.text(key));
+  if (p.is_relative()) p = std::filesystem::path(s.cfg().file_name()).parent_path() / p;
+  return p.string();
 }
 
 std::size_t find_population(const network_spec& net, section_reader& s, const std::string& key) {
@@ -209,7 +217,7 @@ projection_spec read_projection(const config& cfg, const network_spec& net,
   } else if (rule == "file") {
     // Synapses read from a connectivity file written by run.save_connectivity.
     pr.rule = connection_rule::file;
-    pr.file = s.text("file");
+    pr.file = path_near_config(s, "file");
     pr.file_projection = s.text("file_projection", name);
     pr.shuffle = s.boolean("shuffle_weights", false);
   } else if (rule == "all_to_all") {
@@ -279,7 +287,7 @@ std::shared_ptr<const pattern_spec> read_patterns_section(const config& cfg, con
   ps->hash = name_hash24("patterns");
   const std::uint64_t n = net.populations[ps->population].size;
   if (s.has("file")) {
-    ps->file = s.text("file");
+    ps->file = path_near_config(s, "file");
     s.finish();
     return ps;
   }
