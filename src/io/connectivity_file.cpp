@@ -100,6 +100,10 @@ void save_connectivity(const std::string& path, communicator& comm, const networ
     h5::attr(g, "source", net.populations[pr.source].name);
     h5::attr(g, "target", net.populations[pr.target].name);
     h5::attr(g, "receptor", pr.receptor);
+    h5::attr(g, "source_first_gid", static_cast<std::uint64_t>(net.populations[pr.source].first_gid));
+    h5::attr(g, "target_first_gid", static_cast<std::uint64_t>(net.populations[pr.target].first_gid));
+    h5::attr(g, "source_size", net.populations[pr.source].size);
+    h5::attr(g, "target_size", net.populations[pr.target].size);
     const std::uint64_t chunk = 1u << 16;
     h5::appendable a(g, "source_gid", H5T_NATIVE_UINT64, chunk), b(g, "target_gid", H5T_NATIVE_UINT64, chunk),
         c(g, "weight", H5T_NATIVE_FLOAT, chunk), e(g, "delay", H5T_NATIVE_DOUBLE, chunk);
