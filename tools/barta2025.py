@@ -273,8 +273,11 @@ def _mean_cov(x, w):
     mu = (x * w[:, :, None]).sum(axis=1) / s
     d = x - mu[:, None, :]
     wd = d * w[:, :, None]
-    cov = np.einsum("bni,bnj->bij", wd, d) / s[:, :, None]
-    return mu, cov
+    cov = np.empty((x.shape[0], 2, 2))
+    cov[:, 0, 0] = (wd[..., 0] * d[..., 0]).sum(axis=1)
+    cov[:, 1, 1] = (wd[..., 1] * d[..., 1]).sum(axis=1)
+    cov[:, 0, 1] = cov[:, 1, 0] = (wd[..., 0] * d[..., 1]).sum(axis=1)
+    return mu, cov / s[:, :, None]
 
 
 def _mahalanobis2(x, mu, cov):
@@ -299,52 +302,58 @@ def _csteps(x, h, w, max_steps=30):
     return mu, cov, np.linalg.det(cov)
 
 
-def fast_mcd(x, n_random_starts=4, seed=0):
+def _h_smallest(d2, h):
+    w = np.zeros(d2.shape)
+    np.put_along_axis(w, np.argpartition(d2, h - 1, axis=1)[:, :h], 1.0, axis=1)
+    return w
+
+
+def fast_mcd(x, n_random_starts=4, subsample=500, seed=0):
     """Robust location and covariance of 2-D samples, batched: x (B, n, 2).
 
     Minimum Covariance Determinant with h = floor((n + 3) / 2) (scikit-learn's default support),
-    found by C-steps (each step never increases the determinant) from several starts: the h
-    points nearest the coordinate-wise median (in MAD units), the h nearest the classical
-    mean (Mahalanobis), and `n_random_starts` random (p + 1)-subsets; the start reaching the
-    smallest determinant wins. Then scikit-learn's MinCovDet steps: consistency correction
-    of the raw covariance by median(d^2) / chi2_2.ppf(0.5), and reweighting (mean and biased
-    covariance of the points with d^2 < chi2_2.ppf(0.975)). Returns (mu (B,2), cov (B,2,2)).
+    found by C-steps (each step never increases the covariance determinant), FAST-MCD style:
+    candidate starts are iterated to convergence on a random subsample of `subsample` points
+    (the same rows for every neuron of the batch): the h' points nearest the coordinate-wise
+    median (in MAD units), the h' nearest the classical mean (Mahalanobis), and
+    `n_random_starts` random (p + 1)-subsets. The candidate with the smallest determinant is
+    then iterated to convergence on all n points. Finally scikit-learn's MinCovDet steps:
+    consistency correction of the raw covariance by median(d^2) / chi2_2.ppf(0.5), and
+    reweighting (mean and biased covariance of the points with d^2 < chi2_2.ppf(0.975)).
+    Returns (mu (B, 2), cov (B, 2, 2)). Fewer starts than scikit-learn's 500 (documented in
+    docs/assemblies.md): for unimodal conductance clouds the starts agree.
     """
     x = np.asarray(x, dtype=np.float64)
     B, n, p = x.shape
     h = (n + p + 1) // 2
     rng = np.random.default_rng(seed)
+    xs = x if n <= subsample else x[:, np.sort(rng.choice(n, size=subsample, replace=False))]
+    m = xs.shape[1]
+    hs = (m + p + 1) // 2
     starts = []
-    med = np.median(x, axis=1)
-    mad = np.median(np.abs(x - med[:, None, :]), axis=1) * 1.4826
+    med = np.median(xs, axis=1)
+    mad = np.median(np.abs(xs - med[:, None, :]), axis=1) * 1.4826
     mad = np.where(mad > 0, mad, 1.0)
-    z = (((x - med[:, None, :]) / mad[:, None, :]) ** 2).sum(axis=2)
-    w = np.zeros((B, n))
-    np.put_along_axis(w, np.argpartition(z, h - 1, axis=1)[:, :h], 1.0, axis=1)
-    starts.append(w)
-    mu0, cov0 = _mean_cov(x, np.ones((B, n)))
-    d2 = _mahalanobis2(x, mu0, cov0)
-    w = np.zeros((B, n))
-    np.put_along_axis(w, np.argpartition(d2, h - 1, axis=1)[:, :h], 1.0, axis=1)
-    starts.append(w)
+    starts.append(_h_smallest((((xs - med[:, None, :]) / mad[:, None, :]) ** 2).sum(axis=2), hs))
+    mu0, cov0 = _mean_cov(xs, np.ones((B, m)))
+    starts.append(_h_smallest(_mahalanobis2(xs, mu0, cov0), hs))
+    scale = np.trace(cov0, axis1=1, axis2=2)[:, None, None] + 1e-12
     for _ in range(n_random_starts):
-        w = np.zeros((B, n))
-        sub = np.stack([rng.choice(n, size=p + 1, replace=False) for _ in range(B)])
-        w1 = np.zeros((B, n))
+        sub = np.argsort(rng.random((B, m)), axis=1)[:, :p + 1]
+        w1 = np.zeros((B, m))
         np.put_along_axis(w1, sub, 1.0, axis=1)
-        mu, cov = _mean_cov(x, w1)
-        cov = cov + np.eye(p)[None] * 1e-9 * (np.trace(cov0, axis1=1, axis2=2)[:, None, None] + 1e-12)
-        d2 = _mahalanobis2(x, mu, cov)
-        np.put_along_axis(w, np.argpartition(d2, h - 1, axis=1)[:, :h], 1.0, axis=1)
-        starts.append(w)
+        mu, cov = _mean_cov(xs, w1)
+        starts.append(_h_smallest(_mahalanobis2(xs, mu, cov + np.eye(p)[None] * 1e-9 * scale), hs))
     best_mu, best_cov, best_det = None, None, None
     for w in starts:
-        mu, cov, det = _csteps(x, h, w)
+        mu, cov, det = _csteps(xs, hs, w)
         if best_det is None:
             best_mu, best_cov, best_det = mu, cov, det
         else:
             better = det < best_det
             best_mu[better], best_cov[better], best_det[better] = mu[better], cov[better], det[better]
+    if xs is not x:
+        best_mu, best_cov, _ = _csteps(x, h, _h_smallest(_mahalanobis2(x, best_mu, best_cov), h))
     d2 = _mahalanobis2(x, best_mu, best_cov)
     corr = np.median(d2, axis=1) / CHI2_2_MEDIAN
     corr = np.where(corr > 0, corr, 1.0)
@@ -546,7 +555,7 @@ def cmd_mcd(args):
 def cmd_sensitivity(args):
     out = []
     for pop in ("E", "I"):
-        ae, ai, rate, R = linear_sensitivity(args.run, pop, args.repetitions)
+        ae, ai, rate, R = linear_sensitivity(args.run, pop, args.repetitions, t0=args.t0)
         for i in range(len(ae)):
             out.append(("exc" if pop == "E" else "inh", i, ae[i], ai[i], rate[i]))
         print("%s: %d repetitions, mean activation_exc %.4g, activation_inh %.4g (counts per 100 ms per nS)"
@@ -605,6 +614,7 @@ def main(argv=None):
     p.add_argument("run")
     p.add_argument("--out", required=True)
     p.add_argument("--repetitions", type=int)
+    p.add_argument("--t0", type=float, default=4000.0, help="start of the first repetition (ms)")
     p.set_defaults(func=cmd_sensitivity)
     p = sub.add_parser("cues")
     p.add_argument("connectivity")
