@@ -68,6 +68,21 @@ done
 pass "identical outputs at 1, 2, 3 and 4 ranks"
 [ ! -e r2/P40_fLHP/perturbation.h5 ] || fail "--steps ran a step it was not asked for"
 
+# A network read from its connectivity file runs exactly as the generated one: the train
+# config with frozen plasticity and all spikes, against the spontaneous config (same seed)
+# reading the file the first run wrote.
+small=(--set params.NE=400 --set params.NI=100 --set params.P=40 --set params.f=0.05 --set run.t_stop=300
+       --set run.seed=42 --set record.spikes=all --set projection.IE.plasticity.eta=0 -q)
+run 1 run "$CONFIGS/barta2025_train.ini" "${small[@]}" --output gen.h5 --set run.save_connectivity=net.h5 > /dev/null \
+  || fail "generated run"
+files=()
+for p in EE EI IE II; do files+=(--set "projection.$p.file=$PWD/net.h5"); done
+run 3 run "$CONFIGS/barta2025_spontaneous.ini" --set params.NE=400 --set params.NI=100 --set run.t_stop=300 \
+  --set run.seed=42 --set patterns.file="$PWD/net.h5" "${files[@]}" -q --output fromfile.h5 > /dev/null || fail "run from file"
+h5diff gen.h5 fromfile.h5 /spikes /spikes > /dev/null || fail "run from the connectivity file differs from the generated run"
+[ "$(h5dump -d /spikes/E/timestamps -H gen.h5 | grep -o 'SIMPLE { ( [0-9]*' | grep -o '[0-9]*$')" -gt 0 ] || fail "no spikes"
+pass "connectivity file round trip"
+
 # Bad input: one clear error line.
 bash "$WF" --local --rules XYZ --balnet "$BALNET" 2> bad.txt; [ $? -eq 2 ] || fail "unknown rule: exit code 2"
 grep -q "unknown rule 'XYZ'" bad.txt || fail "unknown rule message"
