@@ -39,7 +39,12 @@ void write_patterns(communicator& comm, hid_t loc, const std::string& population
 
 pattern_set read_patterns(const std::string& path, communicator& comm, const std::string& population,
                           std::uint64_t neurons) {
-  h5::handle f = h5::open_file(path, comm, false);
+  h5::handle f;
+  try {
+    f = h5::open_file(path, comm, false);
+  } catch (const io_error& e) {
+    throw config_error(std::string("patterns.file: ") + e.what());
+  }
   if (!h5::exists(f, "patterns")) throw config_error(path + ": no /patterns group (patterns.file)");
   h5::handle g = h5::open_group(f, "patterns");
   pattern_set ps;
@@ -123,7 +128,12 @@ std::vector<raw_synapse> read_connectivity_synapses(const projection_spec& proj,
   const auto& pre = net.populations[proj.source];
   const auto& post = net.populations[proj.target];
   const std::string where = "projection." + proj.name + ": " + proj.file;
-  h5::handle f = h5::open_file(proj.file, comm, false);
+  h5::handle f;
+  try {
+    f = h5::open_file(proj.file, comm, false);
+  } catch (const io_error& e) {
+    throw config_error("projection." + proj.name + ".file: " + e.what());
+  }
   const std::string gname = "connectivity/" + proj.file_projection;
   if (!h5::exists(f, "connectivity") || !h5::exists(f, gname)) {
     throw config_error(where + " has no /" + gname + " (file_projection names the projection in the file)");
