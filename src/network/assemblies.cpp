@@ -77,6 +77,11 @@ std::vector<raw_synapse> generate_assembly_synapses(const projection_spec& proj,
     throw config_error("projection." + proj.name + ".density = " + std::to_string(proj.density) +
                        " asks for more synapses than the " + std::to_string(n * (n - 1)) + " ordered pairs");
   }
+  if (want > (std::uint64_t{1} << 31) / sizeof(std::uint64_t) / 2) {
+    // Every rank gathers all surviving keys (16 bytes each) in one exchange of int-sized counts.
+    throw config_error("projection." + proj.name + ": assembly connectivity supports at most 134,217,728 synapses (" +
+                       std::to_string(want) + " asked); lower density or the population size");
+  }
   const auto gids = part.local_gids(pop);
   comember_rows rows(patterns);
   auto noise_at = [&](gid_t g, std::uint64_t j) {
@@ -199,15 +204,27 @@ std::vector<raw_synapse> generate_assembly_synapses(const projection_spec& proj,
     for (auto& w : weights) w = proj.weight.sample(ws) * proj.weight_scale;
     std::sort(weights.begin(), weights.end(), [](double a, double b) { return a > b; });
   }
+  // Global rank of each local survivor: walk the local ones in global order beside `all`.
+  // (`kept` lists the local survivors in the order of the loop below.)
+  std::vector<std::size_t> rank_of(kept.size());
+  {
+    std::vector<std::size_t> order(kept.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return before(kept[a], kept[b]); });
+    std::size_t r = 0;
+    for (auto k : order) {
+      while (all[r].key != kept[k].key || all[r].pair != kept[k].pair) ++r;
+      rank_of[k] = r;
+    }
+  }
+  std::size_t next = 0;
   std::vector<raw_synapse> out;
   out.reserve(kept.size());
   for (std::size_t li = 0; li < gids.size(); ++li) {
     const gid_t g = gids[li];
-    const std::uint64_t i = g - pop.first_gid;
     random_stream ds(seed, rng_domain::delay, proj.hash, static_cast<std::uint32_t>(g));
     for (std::size_t k = 0; k < kept_pre[li].size(); ++k) {
-      const kept_key me{kept_k[li][k], i * n + kept_pre[li][k]};
-      const auto r = static_cast<std::size_t>(std::lower_bound(all.begin(), all.end(), me, before) - all.begin());
+      const std::size_t r = rank_of[next++];
       const std::uint16_t d = delay_steps(proj.delay.sample(ds), net.run.dt);
       out.push_back({kept_pre[li][k], static_cast<index_t>(li), static_cast<float>(weights[r]), d});
     }
