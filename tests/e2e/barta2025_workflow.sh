@@ -7,10 +7,10 @@ common=(--local --P 40 --rules fLHP --train-ms 1000 --spont-ms 1500 --discard 30
         --pert-reps 1 --pert-start 200 --cue-patterns 3 --balnet "$BALNET" --python "$PY"
         --set params.NE=400 --set params.NI=100 --set params.f=0.05 --set run.progress=false)
 
-# The whole workflow at 1 and 4 ranks; at 2 and 3 ranks the simulations of the trained network.
+# The whole workflow at 1 and 4 ranks; at 2 and 3 ranks training and the spontaneous run.
 for n in 1 4 2 3; do
   steps=()
-  [ "$n" = 2 ] || [ "$n" = 3 ] && steps=(--steps "train spontaneous conductances")
+  [ "$n" = 2 ] || [ "$n" = 3 ] && steps=(--steps "train spontaneous")
   MPIEXEC="$MPIRUN" bash "$WF" "${common[@]}" "${steps[@]}" --ranks "$n" --out "r$n" > "wf$n.txt" 2>&1 \
     || { fail "workflow at $n ranks"; cat "wf$n.txt" >&2; finish; }
 done
@@ -51,7 +51,7 @@ for n in 2 3 4; do
   e=r$n/P40_fLHP
   h5diff "$d/trained.h5" "$e/trained.h5" > /dev/null || fail "trained connectivity at $n ranks"
   runs="train spontaneous shuffle conductances perturbation cues"
-  [ "$n" = 4 ] || runs="train spontaneous conductances"
+  [ "$n" = 4 ] || runs="train spontaneous"
   for run in $runs; do
     for obj in /spikes /rates /patterns /report; do
       if h5ls "$d/$run.h5$obj" > /dev/null 2>&1; then
