@@ -109,12 +109,13 @@ for s in "${SETS[@]+"${SETS[@]}"}"; do sets_text+=" $(printf '%q' "$s")"; done
 
 # step NAME DIR BODY: writes DIR/jobs/NAME.sh (a bash script with the shared settings).
 step() {
-  local name="$1" dir="$2" body="$3"
+  local name="$1" dir="$2" body="$3" tasks="$RANKS"
+  case "$name" in analysis|summary) tasks=1 ;; esac  # serial Python
   mkdir -p "$dir/jobs"
   cat > "$dir/jobs/$name.sh" <<EOF
 #!/bin/bash
 #SBATCH --job-name=b25_$name
-#SBATCH --ntasks=$RANKS
+#SBATCH --ntasks=$tasks
 #SBATCH --output=$dir/jobs/$name.log
 set -euo pipefail
 cd "$dir"
