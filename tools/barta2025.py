@@ -484,11 +484,11 @@ def cmd_replay(args):
     if not args.no_figures:
         plt = _plt()
         fig, ax = plt.subplots(1, 2, figsize=(11, 3.5))
-        ax[0].bar(np.arange(ev["P"]), ev["counts"], width=1.0)
+        ax[0].vlines(np.arange(ev["P"]), 0, ev["counts"], lw=1)  # every assembly visible at any P
         ax[0].set_xlabel("assembly")
         ax[0].set_ylabel("replay events")
         ax[0].set_title("%d unique, exp(S_inf) = %.1f" % (st["nunique"], st["exp_entropy_inf"]))
-        ax[1].scatter(ev["start_ms"] / 1000.0, ev["pattern"], s=3, marker="|")
+        ax[1].scatter(ev["start_ms"] / 1000.0, ev["pattern"], s=20, marker="|", lw=1)
         ax[1].set_xlabel("time (s)")
         ax[1].set_ylabel("assembly")
         ax[1].set_title("activation raster (%.1f events/s)" % st["events_per_s"])
