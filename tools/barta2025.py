@@ -248,17 +248,17 @@ def rates_and_fano(run_path, population, t_start=0.0, t_stop=None, fano_bin=100.
 
 def read_projection(conn_path, name):
     with h5py.File(conn_path, "r") as f:
-        g = f["connectivity/%s" % name]
-        return {"source": g["source_gid"][:].astype(np.int64), "target": g["target_gid"][:].astype(np.int64),
-                "weight": g["weight"][:].astype(np.float64), "delay": g["delay"][:],
-                "source_first_gid": int(g.attrs["source_first_gid"]), "target_first_gid": int(g.attrs["target_first_gid"]),
+        g = f["edges/%s" % name]  # SONATA edge population (docs/assemblies.md)
+        gx = g["edge_group_index"][:] if "edge_group_index" in g else slice(None)
+        return {"source": g["source_node_id"][:].astype(np.int64), "target": g["target_node_id"][:].astype(np.int64),
+                "weight": g["0/syn_weight"][:].astype(np.float64)[gx], "delay": g["0/delay"][:][gx],
                 "target_size": int(g.attrs["target_size"]), "source_size": int(g.attrs["source_size"])}
 
 
 def total_inhibition(conn_path, projection="IE"):
     """Sum of the I->E weights onto each E cell (nS)."""
     p = read_projection(conn_path, projection)
-    return np.bincount(p["target"] - p["target_first_gid"], weights=p["weight"], minlength=p["target_size"])
+    return np.bincount(p["target"], weights=p["weight"], minlength=p["target_size"])
 
 
 # ---------------------------------------------------------------------------------------

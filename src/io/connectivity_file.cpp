@@ -19,6 +19,15 @@ struct record {
   std::uint16_t delay;  // steps
 };
 
+// An unsigned integer attribute, or `fallback` when the object has none.
+std::uint64_t attr_u64(hid_t obj, const char* name, std::uint64_t fallback) {
+  if (H5Aexists(obj, name) <= 0) return fallback;
+  h5::handle a(h5::check_id(H5Aopen(obj, name, H5P_DEFAULT), std::string("opening attribute ") + name), H5Aclose);
+  std::uint64_t v = fallback;
+  h5::check(H5Aread(a, H5T_NATIVE_UINT64, &v), std::string("reading attribute ") + name);
+  return v;
+}
+
 bool by_post_pre(const record& a, const record& b) {
   if (a.post != b.post) return a.post < b.post;
   if (a.pre != b.pre) return a.pre < b.pre;
@@ -68,55 +77,70 @@ void save_connectivity(const std::string& path, communicator& comm, const networ
                        const std::vector<const synapse_store*>& stores,
                        const std::vector<std::vector<gid_t>>& gids, const pattern_set* patterns) {
   output_file out(path, comm);
+  const std::uint32_t sonata_version[2] = {0, 1};
+  h5::attr(out.file(), "version", std::span<const std::uint32_t>(sonata_version, 2));
   h5::attr(out.file(), "dt", net.run.dt);
   h5::attr(out.file(), "seed", net.run.seed);
   {
-  h5::handle root = h5::create_group(out.file(), "connectivity");
+  // SONATA edge populations, one per projection: /edges/<projection>/{source_node_id,
+  // target_node_id, edge_type_id, edge_group_id, edge_group_index} and group 0 with
+  // syn_weight and delay.
+  h5::handle root = h5::create_group(out.file(), "edges");
   const std::uint64_t total = net.total_neurons();
   const auto ranks = static_cast<std::uint64_t>(comm.size());
   for (std::size_t i = 0; i < net.projections.size(); ++i) {
     const auto& pr = net.projections[i];
     const auto& st = *stores[i];
     const auto& tg = gids[pr.target];
-    const gid_t pre0 = net.populations[pr.source].first_gid;
+    const auto& spop = net.populations[pr.source];
+    const auto& tpop = net.populations[pr.target];
     // Send each synapse to the rank that writes its target's block of gids, so that the
     // file is sorted by (target, source) whatever the partition.
     std::vector<std::vector<record>> per_dest(ranks);
     for (std::uint32_t j = 0; j < st.rows(); ++j) {
       for (std::uint32_t s = st.seg_begin(j); s < st.seg_end(j); ++s) {
         for (std::uint32_t k = st.syn_begin(s); k < st.syn_end(s); ++k) {
-          const record r{pre0 + j, tg[st.targets()[k]], st.weights()[k], st.delay(s)};
+          const record r{spop.first_gid + j, tg[st.targets()[k]], st.weights()[k], st.delay(s)};
           per_dest[std::min<std::uint64_t>(ranks - 1, r.post * ranks / std::max<std::uint64_t>(1, total))].push_back(r);
         }
       }
     }
     auto mine = comm.exchange(per_dest);
     std::sort(mine.begin(), mine.end(), by_post_pre);
-    std::vector<std::uint64_t> src(mine.size()), dst(mine.size());
+    const std::uint64_t first = comm.exscan_sum(mine.size());
+    std::vector<std::uint64_t> src(mine.size()), dst(mine.size()), index(mine.size());
+    std::vector<std::int64_t> zeros(mine.size(), 0);
     std::vector<float> w(mine.size());
     std::vector<double> d(mine.size());
     for (std::size_t k = 0; k < mine.size(); ++k) {
-      src[k] = mine[k].pre;
-      dst[k] = mine[k].post;
+      src[k] = mine[k].pre - spop.first_gid;
+      dst[k] = mine[k].post - tpop.first_gid;
+      index[k] = first + k;
       w[k] = mine[k].weight;
       d[k] = static_cast<double>(mine[k].delay) * net.run.dt;
     }
     h5::handle g = h5::create_group(root, pr.name);
-    h5::attr(g, "source", net.populations[pr.source].name);
-    h5::attr(g, "target", net.populations[pr.target].name);
     h5::attr(g, "receptor", pr.receptor);
-    h5::attr(g, "source_first_gid", static_cast<std::uint64_t>(net.populations[pr.source].first_gid));
-    h5::attr(g, "target_first_gid", static_cast<std::uint64_t>(net.populations[pr.target].first_gid));
-    h5::attr(g, "source_size", net.populations[pr.source].size);
-    h5::attr(g, "target_size", net.populations[pr.target].size);
+    h5::attr(g, "source_size", spop.size);
+    h5::attr(g, "target_size", tpop.size);
     const std::uint64_t chunk = 1u << 16;
-    h5::appendable a(g, "source_gid", H5T_NATIVE_UINT64, chunk), b(g, "target_gid", H5T_NATIVE_UINT64, chunk),
-        c(g, "weight", H5T_NATIVE_FLOAT, chunk), e(g, "delay", H5T_NATIVE_DOUBLE, chunk);
-    a.append(comm, src.data(), src.size());
-    b.append(comm, dst.data(), dst.size());
+    {
+      h5::appendable a(g, "source_node_id", H5T_NATIVE_UINT64, chunk), b(g, "target_node_id", H5T_NATIVE_UINT64, chunk);
+      a.append(comm, src.data(), src.size());
+      b.append(comm, dst.data(), dst.size());
+      h5::attr(a.id(), "node_population", spop.name);
+      h5::attr(b.id(), "node_population", tpop.name);
+      h5::attr(g, "synapses", a.size());
+      h5::appendable t(g, "edge_type_id", H5T_NATIVE_INT64, chunk), gi(g, "edge_group_id", H5T_NATIVE_INT64, chunk),
+          gx(g, "edge_group_index", H5T_NATIVE_UINT64, chunk);
+      t.append(comm, zeros.data(), zeros.size());
+      gi.append(comm, zeros.data(), zeros.size());
+      gx.append(comm, index.data(), index.size());
+    }
+    h5::handle g0 = h5::create_group(g, "0");
+    h5::appendable c(g0, "syn_weight", H5T_NATIVE_FLOAT, chunk), e(g0, "delay", H5T_NATIVE_DOUBLE, chunk);
     c.append(comm, w.data(), w.size());
     e.append(comm, d.data(), d.size());
-    h5::attr(g, "synapses", a.size());
   }
   }  // every HDF5 object is closed before the file
   if (patterns) write_patterns(comm, out.file(), net.populations[net.patterns->population].name, *patterns);
@@ -134,15 +158,38 @@ std::vector<raw_synapse> read_connectivity_synapses(const projection_spec& proj,
   } catch (const io_error& e) {
     throw config_error("projection." + proj.name + ".file: " + e.what());
   }
-  const std::string gname = "connectivity/" + proj.file_projection;
-  if (!h5::exists(f, "connectivity") || !h5::exists(f, gname)) {
-    throw config_error(where + " has no /" + gname + " (file_projection names the projection in the file)");
+  const std::string gname = "edges/" + proj.file_projection;
+  if (!h5::exists(f, "edges") || !h5::exists(f, gname) || !h5::exists(f, gname + "/0")) {
+    throw config_error(where + " has no SONATA edge population /" + gname + " (file_projection names it)");
   }
   h5::handle g = h5::open_group(f, gname);
-  const auto src = h5::read_u64(g, "source_gid");
-  const auto dst = h5::read_u64(g, "target_gid");
-  auto w = h5::read_doubles(g, "weight");
-  const auto d = h5::read_doubles(g, "delay");
+  auto src = h5::read_u64(g, "source_node_id");
+  auto dst = h5::read_u64(g, "target_node_id");
+  const std::uint64_t ns = attr_u64(g, "source_size", pre.size), nt = attr_u64(g, "target_size", post.size);
+  if (ns != pre.size || nt != post.size) {
+    throw config_error(where + ": /" + gname + " connects populations of " + std::to_string(ns) + " and " +
+                       std::to_string(nt) + " neurons, but '" + pre.name + "' has " + std::to_string(pre.size) +
+                       " and '" + post.name + "' " + std::to_string(post.size) + "; was the file written for this network?");
+  }
+  h5::handle g0 = h5::open_group(g, "0");
+  auto w = h5::read_doubles(g0, "syn_weight");
+  auto d = h5::read_doubles(g0, "delay");
+  if (h5::exists(g, "edge_group_index")) {
+    // SONATA: the attributes of edge k are at edge_group_index[k] of its group (balnet writes
+    // one group, in order; other writers may not).
+    const auto gx = h5::read_u64(g, "edge_group_index");
+    if (gx.size() != src.size()) throw config_error(where + ": /" + gname + "/edge_group_index has the wrong length");
+    std::vector<double> w2(gx.size()), d2(gx.size());
+    for (std::size_t k = 0; k < gx.size(); ++k) {
+      if (gx[k] >= w.size() || gx[k] >= d.size()) throw config_error(where + ": /" + gname + "/edge_group_index out of range");
+      w2[k] = w[gx[k]];
+      d2[k] = d[gx[k]];
+    }
+    w.swap(w2);
+    d.swap(d2);
+  }
+  for (auto& v : src) v += pre.first_gid;  // node ids are population-local
+  for (auto& v : dst) v += post.first_gid;
   if (src.size() != dst.size() || w.size() != src.size() || d.size() != src.size()) {
     throw config_error(where + ": datasets of /" + gname + " differ in length");
   }
@@ -155,10 +202,10 @@ std::vector<raw_synapse> read_connectivity_synapses(const projection_spec& proj,
   std::vector<record> mine;
   for (std::size_t k = 0; k < src.size(); ++k) {
     if (!pre.contains(static_cast<gid_t>(src[k])) || !post.contains(static_cast<gid_t>(dst[k]))) {
-      throw config_error(where + ": synapse " + std::to_string(k) + " (" + std::to_string(src[k]) + " -> " +
-                         std::to_string(dst[k]) + ") does not connect population '" + pre.name + "' (gids " +
-                         std::to_string(pre.first_gid) + "...) to '" + post.name + "' (gids " +
-                         std::to_string(post.first_gid) + "...); was the file written for this network?");
+      throw config_error(where + ": edge " + std::to_string(k) + " (node " + std::to_string(src[k] - pre.first_gid) +
+                         " -> " + std::to_string(dst[k] - post.first_gid) + ") is outside population '" + pre.name +
+                         "' (" + std::to_string(pre.size) + " neurons) or '" + post.name + "' (" +
+                         std::to_string(post.size) + "); was the file written for this network?");
     }
     if (!part.is_local(static_cast<gid_t>(dst[k]))) continue;
     if (!(d[k] >= 0) || !std::isfinite(w[k])) throw config_error(where + ": synapse " + std::to_string(k) + " has a bad weight or delay");

@@ -27,10 +27,11 @@ pass "every step wrote its files"
 import sys, csv, h5py, numpy as np
 d = sys.argv[1]
 with h5py.File(d + "/trained.h5") as f:
-    ee = f["connectivity/EE"]
-    assert ee["weight"].shape[0] == round(0.05 * 400 * 400), ee["weight"].shape   # exact density
+    ee = f["edges/EE"]
+    assert ee["0/syn_weight"].shape[0] == round(0.05 * 400 * 400), ee["0/syn_weight"].shape   # exact density
+    assert ee["source_node_id"].attrs["node_population"] in (b"E", "E")
     assert f["patterns/splits"].shape[0] == 41
-    ie = f["connectivity/IE/weight"][:]
+    ie = f["edges/IE/0/syn_weight"][:]
 with h5py.File(d + "/spontaneous.h5") as f:
     assert f["patterns/splits"].shape[0] == 41          # patterns travel with the network
     assert f["spikes/E/timestamps"].shape[0] > 0

@@ -1,5 +1,5 @@
-// Connectivity files (docs/assemblies.md): every synapse of every projection as
-// (source gid, target gid, weight, delay), sorted by target then source, plus the patterns,
+// Connectivity files (docs/assemblies.md): every synapse of every projection as a SONATA edge
+// population (source node, target node, syn_weight, delay), sorted by target then source, plus the patterns,
 // so a network built (or trained) once is reused by later protocols (`connect = file`).
 #pragma once
 
@@ -17,8 +17,8 @@
 
 namespace balnet {
 
-// Collective: writes /connectivity/<projection>/{source_gid, target_gid, weight, delay} for
-// every projection (stores[i] holds projection i's local synapses; gids[p] the local gids of
+// Collective: writes /edges/<projection>/{source_node_id, target_node_id, edge_type_id,
+// edge_group_id, edge_group_index, 0/syn_weight, 0/delay} for every projection (stores[i] holds projection i's local synapses; gids[p] the local gids of
 // population p) and /patterns when given. The file is identical at any number of ranks.
 void save_connectivity(const std::string& path, communicator& comm, const network_spec& net,
                        const std::vector<const synapse_store*>& stores,
