@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -9,6 +10,7 @@
 #include "balnet/core/expression.hpp"
 #include "balnet/core/rng.hpp"
 #include "balnet/model/model_registry.hpp"
+#include "balnet/network/patterns.hpp"
 #include "balnet/plasticity/plasticity_spec.hpp"
 #include "balnet/sim/recorder.hpp"
 
@@ -17,7 +19,7 @@ namespace balnet {
 namespace {
 
 void check_sections(const config& cfg) {
-  static const std::set<std::string> plain = {"run", "params", "record", "check"};
+  static const std::set<std::string> plain = {"run", "params", "record", "check", "patterns"};
   static const std::set<std::string> named = {"population", "projection", "input", "recorder",
                                               "variant"};
   for (const auto& s : cfg.sections()) {
@@ -32,7 +34,7 @@ void check_sections(const config& cfg) {
       const auto keys = cfg.keys(s);
       const std::string where = keys.empty() ? cfg.file_name() : cfg.where(s + "." + keys.front());
       throw config_error(where + ": unknown section [" + s +
-                         "] (known: [run], [params], [record], [check], [population.NAME], "
+                         "] (known: [run], [params], [record], [check], [patterns], [population.NAME], "
                          "[projection.NAME], [input.NAME], [recorder.NAME], [variant.NAME])");
     }
   }
@@ -42,6 +44,13 @@ std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
   return s;
+}
+
+// A file named by a key: relative names are relative to the config file's folder.
+std::string path_near_config(section_reader& s, const std::string& key) {
+  std::filesystem::path p(s.text(key));
+  if (p.is_relative()) p = std::filesystem::path(s.cfg().file_name()).parent_path() / p;
+  return p.string();
 }
 
 std::size_t find_population(const network_spec& net, section_reader& s, const std::string& key) {
@@ -71,6 +80,7 @@ run_spec read_run(const config& cfg) {
   r.progress_interval = s.positive("progress_interval", r.progress_interval);
   r.sync_interval = s.positive("sync_interval", r.sync_interval);
   s.text("variant", "");  // applied while reading the file
+  r.save_connectivity = s.text("save_connectivity", "");
   s.finish();
   return r;
 }
@@ -165,7 +175,7 @@ projection_spec read_projection(const config& cfg, const network_spec& net,
     pr.receptor_index = static_cast<std::size_t>(ri);
   }
   const std::string rule = s.choice(
-      "connect", {"bernoulli", "fixed_indegree", "fixed_outdegree", "all_to_all", "one_to_one", "ring"});
+      "connect", {"bernoulli", "fixed_indegree", "fixed_outdegree", "all_to_all", "one_to_one", "ring", "assembly", "file"});
   const bool same = pr.source == pr.target;
   pr.autapses = s.boolean("autapses", false);
   if (rule == "bernoulli") {
@@ -192,6 +202,24 @@ projection_spec read_projection(const config& cfg, const network_spec& net,
     pr.delay_per_unit = s.non_negative("delay_per_unit", 0.0);
     const std::uint64_t pool = src.size - (same && !pr.autapses ? 1 : 0);
     if (pr.degree > pool) s.fail("indegree", "is larger than the " + std::to_string(pool) + " candidate sources");
+  } else if (rule == "assembly") {
+    // Pattern co-membership pruned to a density (docs/assemblies.md).
+    pr.rule = connection_rule::assembly;
+    if (!net.patterns) s.fail("connect", "assembly connectivity needs a [patterns] section");
+    if (!same || pr.source != net.patterns->population) {
+      s.fail("connect", "assembly connectivity connects the patterns' population to itself (source = target = " +
+                            net.populations[net.patterns->population].name + ")");
+    }
+    if (pr.autapses) s.fail("autapses", "assembly connectivity never makes autapses");
+    pr.density = s.probability("density");
+    const double n = static_cast<double>(src.size);
+    if (pr.density * n * n > n * (n - 1) + 0.5) s.fail("density", "asks for more synapses than the N(N-1) ordered pairs");
+  } else if (rule == "file") {
+    // Synapses read from a connectivity file written by run.save_connectivity.
+    pr.rule = connection_rule::file;
+    pr.file = path_near_config(s, "file");
+    pr.file_projection = s.text("file_projection", name);
+    pr.shuffle = s.boolean("shuffle_weights", false);
   } else if (rule == "all_to_all") {
     pr.rule = connection_rule::all_to_all;
   } else {
@@ -202,7 +230,7 @@ projection_spec read_projection(const config& cfg, const network_spec& net,
                             std::to_string(tgt.size) + ")");
     }
   }
-  pr.weight = s.dist("weight");
+  pr.weight = pr.rule == connection_rule::file ? distribution::constant(0.0) : s.dist("weight");
   pr.weight_scale = s.number("weight_scale", 1.0);
   if (!std::isfinite(pr.weight_scale)) s.fail("weight_scale", "must be a finite number");
   pr.delay = s.dist("delay", distribution::constant(net.run.dt));
@@ -249,6 +277,36 @@ std::shared_ptr<const recorder_spec> read_recorder(const config& cfg, const netw
   r->hash = name_hash24("recorder." + name);
   s.finish();
   return r;
+}
+
+std::shared_ptr<const pattern_spec> read_patterns_section(const config& cfg, const network_spec& net) {
+  if (cfg.keys("patterns").empty()) return nullptr;
+  section_reader s(cfg, "patterns");
+  auto ps = std::make_shared<pattern_spec>();
+  ps->population = find_population(net, s, "population");
+  ps->hash = name_hash24("patterns");
+  const std::uint64_t n = net.populations[ps->population].size;
+  if (s.has("file")) {
+    ps->file = path_near_config(s, "file");
+    s.finish();
+    return ps;
+  }
+  const auto count = s.count("count");
+  if (count < 1 || count > 65535) s.fail("count", "the number of patterns must be in [1, 65535]");
+  ps->count = static_cast<std::uint64_t>(count);
+  const bool has_f = s.has("f"), has_size = s.has("size");
+  if (has_f == has_size) s.fail(has_f ? "size" : "f", "give exactly one of f (Bernoulli membership probability) or size (members per pattern)");
+  if (has_f) {
+    ps->f = s.probability("f");
+  } else {
+    const auto size = s.count("size");
+    if (size < 1 || static_cast<std::uint64_t>(size) > n) {
+      s.fail("size", "must be in [1, " + std::to_string(n) + "] (the population's size)");
+    }
+    ps->size = static_cast<std::uint64_t>(size);
+  }
+  s.finish();
+  return ps;
 }
 
 void read_record_and_check(const config& cfg, network_spec& net) {
@@ -317,6 +375,7 @@ network_spec read_network_spec(const config& cfg) {
     }
     net.populations.push_back(std::move(p));
   }
+  net.patterns = read_patterns_section(cfg, net);
   for (const auto& name : cfg.names("projection")) {
     auto pr = read_projection(cfg, net, name);
     if (!hashes.insert(pr.hash).second) {

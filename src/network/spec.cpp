@@ -19,6 +19,8 @@ const char* to_string(connection_rule r) {
     case connection_rule::all_to_all: return "all_to_all";
     case connection_rule::one_to_one: return "one_to_one";
     case connection_rule::ring: return "ring";
+    case connection_rule::assembly: return "assembly";
+    case connection_rule::file: return "file";
   }
   return "?";
 }
@@ -39,6 +41,10 @@ double projection_spec::expected_synapses(const std::vector<population_spec>& po
       return npost * (same && !autapses ? npre - 1 : npre);
     case connection_rule::one_to_one:
       return npost;
+    case connection_rule::assembly:
+      return std::round(density * npre * npre);
+    case connection_rule::file:
+      return 0;  // known only once the file is read
   }
   return 0;
 }

@@ -17,6 +17,9 @@
 #include "balnet/network/release.hpp"
 #include "balnet/sim/resources.hpp"
 #include "balnet/sim/signals.hpp"
+#include "balnet/sim/network_builder.hpp"
+#include "balnet/io/connectivity_file.hpp"
+#include "balnet/network/patterns.hpp"
 
 namespace balnet {
 
@@ -54,13 +57,14 @@ void simulation::build() {
     groups_.push_back(find_model(pop.model)->create(pop, gids_.back(), run));
   }
   // Synapses: each rank generates the incoming synapses of its own neurons.
+  patterns_ = make_patterns(spec_, comm_);
   by_source_.resize(spec_.populations.size());
   std::int64_t dmin = 65535, dmax = 1;
   for (std::uint32_t i = 0; i < spec_.projections.size(); ++i) {
     const auto& pr = spec_.projections[i];
     projection_state ps;
     ps.spec = &pr;
-    ps.store = synapse_store(spec_.populations[pr.source].size, generate_synapses(pr, spec_, part_));
+    ps.store = synapse_store(spec_.populations[pr.source].size, make_synapses(pr, spec_, part_, comm_, patterns_.get()));
     ps.input = groups_[pr.target]->receptor_input(pr.receptor_index);
     ps.input_single = groups_[pr.target]->receptor_input_single(pr.receptor_index);
     ps.scale = groups_[pr.target]->receptor_scale(pr.receptor_index);
@@ -410,6 +414,13 @@ run_result simulation::run(output_file* out, const config* cfg, const run_option
     recorders_.clear();  // the output stays incomplete (NAME.part) for the restart
     return r;
   }
+  if (!run.save_connectivity.empty()) {
+    // The final (e.g. trained) connectivity for later protocols (docs/assemblies.md).
+    scoped_timer w(timers_, phase::write);
+    std::vector<const synapse_store*> stores;
+    for (const auto& ps : projections_) stores.push_back(&ps.store);
+    save_connectivity(run.save_connectivity, comm_, spec_, stores, gids_, patterns_.get());
+  }
   if (out) {
     scoped_timer w(timers_, phase::write);
     write_metadata(*out, cfg, opt, r);
@@ -520,6 +531,7 @@ void simulation::write_metadata(output_file& out, const config* cfg, const run_o
       }
     }
   }
+  if (patterns_) write_patterns(comm_, f, spec_.populations[spec_.patterns->population].name, *patterns_);
   {
     h5::handle g = h5::create_group(f, "timers");
     h5::attr(g, "units", std::string("s"));

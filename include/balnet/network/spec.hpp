@@ -31,7 +31,7 @@ struct population_spec {
   bool contains(gid_t g) const { return g >= first_gid && g < first_gid + size; }
 };
 
-enum class connection_rule { bernoulli, fixed_indegree, fixed_outdegree, all_to_all, one_to_one, ring };
+enum class connection_rule { bernoulli, fixed_indegree, fixed_outdegree, all_to_all, one_to_one, ring, assembly, file };
 const char* to_string(connection_rule r);
 
 struct projection_spec {
@@ -54,6 +54,12 @@ struct projection_spec {
   double spatial_decay = 0.0;   // ring: width of the Gaussian profile (source index units)
   double delay_per_unit = 0.0;  // ring: delay added per unit of ring distance (ms)
   double p_release = 1.0;       // probability that a synapse transmits an arriving spike
+  // assembly (docs/assemblies.md): fraction of the N^2 ordered pairs kept
+  double density = 0.0;
+  // file: connectivity file and the projection's name in it
+  std::string file;
+  std::string file_projection;
+  bool shuffle = false;         // file: permute the weights over the synapses (control)
 
   // Expected number of synapses (exact for the fixed rules).
   double expected_synapses(const std::vector<population_spec>& pops) const;
@@ -85,17 +91,20 @@ struct run_spec {
   double check_rate_min = 0.0;   // Hz; 0 disables the silence check
   double check_rate_max = 1000.0;  // Hz
   double check_after = 0.0;      // ms: checks start after this time
+  std::string save_connectivity;  // write the final connectivity here (docs/assemblies.md)
 
   step_t steps() const;
 };
 
 struct recorder_spec;
+struct pattern_spec;
 
 struct network_spec {
   std::vector<population_spec> populations;
   std::vector<projection_spec> projections;
   std::vector<std::shared_ptr<const input_spec>> inputs;
   std::vector<std::shared_ptr<const recorder_spec>> recorders;
+  std::shared_ptr<const pattern_spec> patterns;  // [patterns], or nullptr
   run_spec run;
 
   std::uint64_t total_neurons() const;

@@ -23,6 +23,7 @@ namespace balnet {
 
 class config;
 class output_file;
+struct pattern_set;
 class spike_recorder;
 class rate_recorder;
 class plasticity_engine;
@@ -81,6 +82,8 @@ class simulation {
   std::uint64_t global_synapses() const { return global_synapses_; }
   std::uint16_t min_delay() const { return min_delay_; }
   const timers& phase_timers() const { return timers_; }
+  // The [patterns] (nullptr without the section).
+  const pattern_set* patterns() const { return patterns_.get(); }
 
   // Checkpoints (sim/simulation_state.cpp). "" if every neuron model and input of the
   // network supports checkpoints, otherwise the reason (local, no communication).
@@ -111,6 +114,7 @@ class simulation {
 
   network_spec spec_;
   communicator& comm_;
+  std::shared_ptr<const pattern_set> patterns_;
   partition part_;
   timers timers_;
   std::vector<std::unique_ptr<neuron_group>> groups_;

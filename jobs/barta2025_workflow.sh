@@ -1,0 +1,197 @@
+#!/bin/bash
+# Project 2's whole workflow (Barta & Fukai 2025; docs/assemblies.md) for a list of pattern
+# counts P and plasticity rules, as a SLURM dependency chain (sbatch --dependency=afterok) or,
+# with --local, the same steps run one after another on this machine.
+#
+#   jobs/barta2025_workflow.sh [options]
+#     --P "800 1000 ..."        pattern counts (default 1000)
+#     --rules "fLHP sLHP GHP"   rules (variants of configs/barta2025_train.ini; default all three)
+#     --out DIR                 results root (default barta2025_results); one folder per P and rule
+#     --ranks N                 MPI ranks per simulation (default 4)
+#     --local                   run the steps here, in order, with mpirun (no SLURM)
+#     --dry-run                 write the step scripts and print the sbatch commands only
+#     --launcher CMD            how a step starts balnet (default: srun under SLURM, mpirun -n N locally)
+#     --sbatch-args "..."       extra sbatch options (partition, account, time, ...)
+#     --set KEY=VALUE           passed to every balnet run (repeatable), e.g. params.NE=400
+#     --train-ms T --spont-ms T --cond-ms T   protocol lengths (default 2e6, 1e7, 2e4 ms)
+#     --pert-reps R             repetitions of the weak perturbation schedule (default 1000)
+#     --pert-start MS           zeros before the first perturbation (default 4000 ms)
+#     --cue-patterns K          patterns cued (default P; total 1 + K s)
+#     --discard MS              start of the replay analysis (default 10000 ms)
+#     --no-shuffle              skip the shuffled-I->E control
+#     --steps "train ..."       only these steps (train spontaneous shuffle conductances perturbation
+#                               cues analysis summary; default all); the others' outputs must exist
+#     --balnet PATH --python PATH
+#
+# Steps for each (P, rule), in folder OUT/P<P>_<rule>/:
+#   train        configs/barta2025_train.ini -> train.h5, trained.h5 (final connectivity + patterns)
+#   spontaneous  configs/barta2025_spontaneous.ini (after train) -> spontaneous.h5
+#   shuffle      the same with the I->E weights permuted (after train) -> shuffle.h5
+#   conductances configs/barta2025_conductances.ini (after train) -> conductances.h5
+#   perturbation MCD statistics -> OU tables, then configs/barta2025_perturbation.ini (after conductances)
+#   cues         cue schedule, then configs/barta2025_cues.ini (after train) -> cues.h5
+#   analysis     tools/barta2025.py replay / rates / inhibition / sensitivity (after all of the above)
+# and, per P, a summary comparing the rules (rates figure) after every rule's analysis.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+src="$(cd "$here/.." && pwd)"
+P_LIST="1000"
+RULES="fLHP sLHP GHP"
+OUT="barta2025_results"
+RANKS=4
+LOCAL=0
+DRY=0
+LAUNCHER=""
+SBATCH_ARGS=""
+SETS=()
+TRAIN_MS=2000000
+SPONT_MS=10000000
+COND_MS=20000
+PERT_REPS=1000
+PERT_T0=4000
+CUE_PATTERNS=""
+DISCARD=10000
+SHUFFLE=1
+STEPS="train spontaneous shuffle conductances perturbation cues analysis summary"
+BALNET="${BALNET:-$src/build/balnet}"
+PYTHON="${BALNET_PYTHON:-/usr/bin/python3}"
+
+die() { echo "barta2025_workflow.sh: $*" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --P) P_LIST="$2"; shift 2 ;;
+    --rules) RULES="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    --ranks) RANKS="$2"; shift 2 ;;
+    --local) LOCAL=1; shift ;;
+    --dry-run) DRY=1; shift ;;
+    --launcher) LAUNCHER="$2"; shift 2 ;;
+    --sbatch-args) SBATCH_ARGS="$2"; shift 2 ;;
+    --set) SETS+=("--set" "$2"); shift 2 ;;
+    --train-ms) TRAIN_MS="$2"; shift 2 ;;
+    --spont-ms) SPONT_MS="$2"; shift 2 ;;
+    --cond-ms) COND_MS="$2"; shift 2 ;;
+    --pert-reps) PERT_REPS="$2"; shift 2 ;;
+    --pert-start) PERT_T0="$2"; shift 2 ;;
+    --cue-patterns) CUE_PATTERNS="$2"; shift 2 ;;
+    --discard) DISCARD="$2"; shift 2 ;;
+    --no-shuffle) SHUFFLE=0; shift ;;
+    --steps) STEPS="$2"; shift 2 ;;
+    --balnet) BALNET="$2"; shift 2 ;;
+    --python) PYTHON="$2"; shift 2 ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+done
+[[ "$RANKS" =~ ^[1-9][0-9]*$ ]] || die "--ranks must be a positive whole number, not '$RANKS'"
+for P in $P_LIST; do [[ "$P" =~ ^[1-9][0-9]*$ ]] || die "--P: '$P' is not a positive whole number"; done
+for st in $STEPS; do
+  case " train spontaneous shuffle conductances perturbation cues analysis summary " in
+    *" $st "*) ;; *) die "--steps: unknown step '$st'" ;;
+  esac
+done
+for r in $RULES; do
+  case "$r" in fLHP|sLHP|GHP) ;; *) die "--rules: unknown rule '$r' (fLHP, sLHP, GHP)" ;; esac
+done
+[ -x "$BALNET" ] || [ "$DRY" = 1 ] || die "no balnet executable at $BALNET (build it, or --balnet PATH)"
+if [ -z "$LAUNCHER" ]; then
+  if [ "$LOCAL" = 1 ]; then LAUNCHER="${MPIEXEC:-mpirun} -n $RANKS"; else LAUNCHER="srun"; fi
+fi
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
+TOOL="$PYTHON $src/tools/barta2025.py"
+CFG="$src/configs"
+PERT_MS=$((PERT_T0 + PERT_REPS * 8000))
+MCD_DROP=$(( COND_MS >= 4000 ? 1000 : COND_MS / 4 ))  # samples (1 ms) dropped before the MCD fit
+sets_text=""
+for s in "${SETS[@]+"${SETS[@]}"}"; do sets_text+=" $(printf '%q' "$s")"; done
+
+# step NAME DIR BODY: writes DIR/jobs/NAME.sh (a bash script with the shared settings).
+step() {
+  local name="$1" dir="$2" body="$3" tasks="$RANKS"
+  case "$name" in analysis|summary) tasks=1 ;; esac  # serial Python
+  mkdir -p "$dir/jobs"
+  cat > "$dir/jobs/$name.sh" <<EOF
+#!/bin/bash
+#SBATCH --job-name=b25_$name
+#SBATCH --ntasks=$tasks
+#SBATCH --output=$dir/jobs/$name.log
+set -euo pipefail
+cd "$dir"
+B="$LAUNCHER $BALNET"
+SETS=($sets_text)
+$body
+EOF
+  echo "$dir/jobs/$name.sh"
+}
+
+wanted() { case " $STEPS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+submit() {  # submit NAME SCRIPT DEPENDENCIES...: prints the job id (or runs it with --local)
+  local name="$1" script="$2"; shift 2
+  local kind="${name#P*_}"; kind="${kind#*_}"
+  [[ "$name" == *_summary ]] && kind=summary
+  if ! wanted "$kind"; then echo "skipped"; return; fi
+  if [ "$LOCAL" = 1 ]; then
+    echo "[$(date +%T)] $name" >&2
+    bash "$script" > "${script%.sh}.log" 2>&1 || { echo "step $name failed; see ${script%.sh}.log" >&2; tail -5 "${script%.sh}.log" >&2; exit 1; }
+    echo "local"
+    return
+  fi
+  local dep=""
+  for d in "$@"; do [ "$d" = skipped ] || dep+="${dep:+:}$d"; done
+  local cmd=(sbatch --parsable $SBATCH_ARGS)
+  [ -n "$dep" ] && cmd+=("--dependency=afterok:$dep" "--kill-on-invalid-dep=yes")
+  cmd+=("$script")
+  if [ "$DRY" = 1 ]; then
+    echo "${cmd[*]}" >&2
+    echo "JOB_$name"
+  else
+    "${cmd[@]}"
+  fi
+}
+
+for P in $P_LIST; do
+  summary_deps=()
+  labels=""
+  runs=""
+  for rule in $RULES; do
+    d="$OUT/P${P}_$rule"
+    mkdir -p "$d"
+    K="${CUE_PATTERNS:-$P}"
+    CUE_MS=$(( (K + 1) * 1000 ))
+    files="--set projection.EE.file=$d/trained.h5 --set projection.EI.file=$d/trained.h5 --set projection.IE.file=$d/trained.h5 --set projection.II.file=$d/trained.h5 --set patterns.file=$d/trained.h5"
+    s=$(step train "$d" "\$B run $CFG/barta2025_train.ini -q --set params.P=$P --set run.variant=$rule --set run.t_stop=$TRAIN_MS --output $d/train.h5 --set run.save_connectivity=$d/trained.h5 \"\${SETS[@]}\"")
+    j_train=$(submit "P${P}_${rule}_train" "$s")
+    s=$(step spontaneous "$d" "\$B run $CFG/barta2025_spontaneous.ini -q $files --set run.t_stop=$SPONT_MS --output $d/spontaneous.h5 \"\${SETS[@]}\"")
+    j_spont=$(submit "P${P}_${rule}_spontaneous" "$s" "$j_train")
+    deps=("$j_spont")
+    if [ "$SHUFFLE" = 1 ] && wanted shuffle; then
+      s=$(step shuffle "$d" "\$B run $CFG/barta2025_spontaneous.ini -q $files --set run.variant=shuffle --set run.t_stop=$SPONT_MS --output $d/shuffle.h5 \"\${SETS[@]}\"")
+      deps+=("$(submit "P${P}_${rule}_shuffle" "$s" "$j_train")")
+    fi
+    s=$(step conductances "$d" "\$B run $CFG/barta2025_conductances.ini -q $files --set run.t_stop=$COND_MS --output $d/conductances.h5 \"\${SETS[@]}\"")
+    j_cond=$(submit "P${P}_${rule}_conductances" "$s" "$j_train")
+    s=$(step perturbation "$d" "$TOOL mcd $d/conductances.h5 --drop $MCD_DROP --out-prefix $d/mcd
+$TOOL weak --repetitions $PERT_REPS --start $PERT_T0 --out $d/weak.txt
+\$B run $CFG/barta2025_perturbation.ini -q --set input.ouE.table=$d/mcd_ou_E.txt --set input.ouI.table=$d/mcd_ou_I.txt --set input.ouE.perturbation=$d/weak.txt --set input.ouI.perturbation=$d/weak.txt --set run.t_stop=$PERT_MS --output $d/perturbation.h5 \"\${SETS[@]}\"")
+    deps+=("$(submit "P${P}_${rule}_perturbation" "$s" "$j_cond")")
+    s=$(step cues "$d" "$TOOL cues $d/trained.h5 --patterns $K --out $d/cues.txt
+\$B run $CFG/barta2025_cues.ini -q $files --set input.cue.schedule=$d/cues.txt --set run.t_stop=$CUE_MS --output $d/cues.h5 \"\${SETS[@]}\"")
+    deps+=("$(submit "P${P}_${rule}_cues" "$s" "$j_train")")
+    shuffle_cmd=""
+    [ "$SHUFFLE" = 1 ] && shuffle_cmd="$TOOL replay $d/shuffle.h5 --discard $DISCARD --out-prefix $d/shuffle"
+    s=$(step analysis "$d" "$TOOL replay $d/spontaneous.h5 --discard $DISCARD --out-prefix $d/spontaneous
+$shuffle_cmd
+$TOOL rates $d/spontaneous.h5 --labels $rule --discard $DISCARD --out-prefix $d/spontaneous
+$TOOL inhibition $d/trained.h5 --out $d/inhibition.csv
+$TOOL sensitivity $d/perturbation.h5 --t0 $PERT_T0 --out $d/sensitivity.csv")
+    summary_deps+=("$(submit "P${P}_${rule}_analysis" "$s" "${deps[@]}")")
+    labels+="${labels:+,}$rule"
+    runs+=" $d/spontaneous.h5"
+  done
+  s=$(step summary "$OUT" "$TOOL rates $runs --labels $labels --discard $DISCARD --out-prefix $OUT/P${P}")
+  mv "$OUT/jobs/summary.sh" "$OUT/jobs/summary_P$P.sh"
+  submit "P${P}_summary" "$OUT/jobs/summary_P$P.sh" "${summary_deps[@]}" > /dev/null
+done
+echo "results in $OUT"
