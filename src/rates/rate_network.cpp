@@ -46,18 +46,20 @@ void lognormal_block(const rate_params& p, const char* name, int n_post, int n_p
   }
 }
 
-// acc = sum over active columns k (in index order) of col_k * r[k], for all ld rows (ld a
-// multiple of 16). Rows are processed in blocks of 64 held in eight 8-wide vector registers,
-// so the matrix is streamed once per step and every row's sum keeps the same order.
+// acc = sum over active columns k (in index order) of col_k * r[k], for all ld rows. The matrix
+// is stored in row blocks of 64: block b holds, column after column, rows 64b..64b+63, so a
+// block is one contiguous stream; its 64 sums stay in eight 8-wide vector registers and every
+// row's sum keeps the same order.
 using vec8 = float __attribute__((vector_size(32)));
+constexpr std::size_t row_block = 64;
 
-void accumulate(const float* base, std::size_t ld, const float* r, const std::vector<std::uint32_t>& active, float* acc) {
-  constexpr std::size_t block = 64;
-  std::size_t b0 = 0;
-  for (; b0 + block <= ld; b0 += block) {
+void accumulate(const float* base, std::size_t ld, std::size_t n_cols, const float* r,
+                const std::vector<std::uint32_t>& active, float* acc) {
+  for (std::size_t b0 = 0; b0 < ld; b0 += row_block) {
+    const float* blk = base + b0 * n_cols;
     vec8 a0 = {}, a1 = {}, a2 = {}, a3 = {}, a4 = {}, a5 = {}, a6 = {}, a7 = {};
     for (const auto k : active) {
-      const float* col = base + k * ld + b0;
+      const float* col = blk + static_cast<std::size_t>(k) * row_block;
       const float x = r[k];
       const vec8 xv = {x, x, x, x, x, x, x, x};
       vec8 c0, c1, c2, c3, c4, c5, c6, c7;
@@ -86,21 +88,6 @@ void accumulate(const float* base, std::size_t ld, const float* r, const std::ve
     std::memcpy(acc + b0 + 40, &a5, 32);
     std::memcpy(acc + b0 + 48, &a6, 32);
     std::memcpy(acc + b0 + 56, &a7, 32);
-  }
-  for (; b0 < ld; b0 += 16) {  // remainder: 16 rows at a time
-    vec8 a0 = {}, a1 = {};
-    for (const auto k : active) {
-      const float* col = base + k * ld + b0;
-      const float x = r[k];
-      const vec8 xv = {x, x, x, x, x, x, x, x};
-      vec8 c0, c1;
-      std::memcpy(&c0, col, 32);
-      std::memcpy(&c1, col + 8, 32);
-      a0 += c0 * xv;
-      a1 += c1 * xv;
-    }
-    std::memcpy(acc + b0, &a0, 32);
-    std::memcpy(acc + b0 + 8, &a1, 32);
   }
 }
 
@@ -243,7 +230,7 @@ steady_state_solver::steady_state_solver(const rate_network& net, const rate_par
     : n_e_(net.n_e),
       n_i_(net.n_i),
       n_(net.n_e + net.n_i),
-      ld_((net.n_e + net.n_i + 15) / 16 * 16),
+      ld_((net.n_e + net.n_i + 63) / 64 * 64),
       rho0_(static_cast<float>(p.rho0)),
       b_i_(net.b_i),
       r_max_(static_cast<float>(p.r_max)),
@@ -254,12 +241,10 @@ steady_state_solver::steady_state_solver(const rate_network& net, const rate_par
   packed_.assign(static_cast<std::size_t>(ld_) * n_, 0.0f);
   const auto ne = static_cast<std::size_t>(n_e_), ni = static_cast<std::size_t>(n_i_);
   for (std::size_t k = 0; k < ne; ++k) {
-    float* col = &packed_[k * ld_];
-    for (std::size_t i = 0; i < ne; ++i) col[i] = net.w_ee[i * ne + k];
+    for (std::size_t i = 0; i < ne; ++i) packed_[at(i, k)] = net.w_ee[i * ne + k];
   }
   for (std::size_t k = 0; k < ni; ++k) {
-    float* col = &packed_[(ne + k) * ld_];
-    for (std::size_t i = 0; i < ni; ++i) col[ne + i] = -net.w_ii[i * ni + k];
+    for (std::size_t i = 0; i < ni; ++i) packed_[at(ne + i, ne + k)] = -net.w_ii[i * ni + k];
   }
   update_plastic(net);
   acc_.assign(static_cast<std::size_t>(ld_), 0.0f);
@@ -269,13 +254,11 @@ steady_state_solver::steady_state_solver(const rate_network& net, const rate_par
 
 void steady_state_solver::update_plastic(const rate_network& net) {
   const auto ne = static_cast<std::size_t>(n_e_), ni = static_cast<std::size_t>(n_i_);
-  for (std::size_t k = 0; k < ne; ++k) {  // E->I: rows N_E.. of the E columns
-    float* col = &packed_[k * ld_ + ne];
-    for (std::size_t j = 0; j < ni; ++j) col[j] = net.w_ie[j * ne + k];
+  for (std::size_t j = 0; j < ni; ++j) {  // E->I: rows N_E.. of the E columns
+    for (std::size_t k = 0; k < ne; ++k) packed_[at(ne + j, k)] = net.w_ie[j * ne + k];
   }
-  for (std::size_t k = 0; k < ni; ++k) {  // I->E: rows 0..N_E of the I columns, negated
-    float* col = &packed_[(ne + k) * ld_];
-    for (std::size_t i = 0; i < ne; ++i) col[i] = -net.w_ei[i * ni + k];
+  for (std::size_t i = 0; i < ne; ++i) {  // I->E: rows 0..N_E of the I columns, negated
+    for (std::size_t k = 0; k < ni; ++k) packed_[at(i, ne + k)] = -net.w_ei[i * ni + k];
   }
 }
 
@@ -302,7 +285,7 @@ void steady_state_solver::solve(const float* input_e, double max_dr, steady_stat
     for (std::size_t k = 0; k < static_cast<std::size_t>(n_); ++k) {
       if (r[k] != 0.0f) active_.push_back(static_cast<std::uint32_t>(k));
     }
-    accumulate(packed_.data(), ld, r, active_, acc_.data());
+    accumulate(packed_.data(), ld, static_cast<std::size_t>(n_), r, active_, acc_.data());
     float max_e = 0.0f, max_i = 0.0f;
     for (std::size_t i = 0; i < ne; ++i) {
       const float d = dt_tau_e_ * (input_e[i] + acc_[i] - r[i]);

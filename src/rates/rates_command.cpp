@@ -365,10 +365,12 @@ int rates_main(int argc, char** argv, communicator& comm) {
       const auto b = bench_presentations(net, p, c, cli.bench);
       std::printf("balnet rates --bench: %d presentations of %s (%s), 1 core\n", b.presentations, condition_name(c),
                   rule_name(p.rule));
-      std::printf("per presentation: %.3f ms (solve %.3f ms, update %.3f ms), mean %.1f Euler steps per solve\n",
-                  b.per_presentation * 1e3, b.per_solve * 1e3, b.per_update * 1e3, b.mean_steps);
-      std::printf("projected %d trials x %d stimuli: %.1f min per condition\n", p.n_trials, net.n_stimuli,
-                  b.per_presentation * p.n_trials * net.n_stimuli / 60.0);
+      std::printf("per presentation: %.3f ms wall (solve %.3f ms, update %.3f ms), %.3f ms CPU; mean %.1f Euler steps per solve\n",
+                  b.per_presentation * 1e3, b.per_solve * 1e3, b.per_update * 1e3, b.cpu_per_presentation * 1e3,
+                  b.mean_steps);
+      std::printf("projected %d trials x %d stimuli: %.1f min per condition (wall), %.1f min (CPU)\n", p.n_trials,
+                  net.n_stimuli, b.per_presentation * p.n_trials * net.n_stimuli / 60.0,
+                  b.cpu_per_presentation * p.n_trials * net.n_stimuli / 60.0);
     }
     return 0;
   }

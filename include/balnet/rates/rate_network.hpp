@@ -59,8 +59,9 @@ struct steady_state {
 };
 
 // Forward-Euler integration to the fixed point (MODELS.md §3.1). Keeps a packed copy of the
-// weights: one column-major (N_E + N_I) x (N_E + N_I) matrix with the inhibitory columns
-// negated, so one step is a single pass over the columns of the active (r != 0) cells.
+// weights: one (N_E + N_I) x (N_E + N_I) matrix with the inhibitory columns negated, stored
+// in blocks of 64 rows (column-major within a block), so one step is a single sequential pass
+// over the columns of the active (r != 0) cells.
 class steady_state_solver {
  public:
   steady_state_solver(const rate_network& net, const rate_params& p);
@@ -76,7 +77,10 @@ class steady_state_solver {
   float rho0_, b_i_, r_max_, dt_tau_e_, dt_tau_i_;
   double max_dr_;
   int max_steps_;
-  std::vector<float> packed_;  // column k (pre cell k) at packed_[k * ld_]
+  std::vector<float> packed_;  // rows in blocks of 64, each block column-major (see at())
+  std::size_t at(std::size_t row, std::size_t col) const {
+    return (row / 64) * (64 * static_cast<std::size_t>(n_)) + col * 64 + row % 64;
+  }
   std::vector<float> acc_, r_;
   std::vector<std::uint32_t> active_;
 };
