@@ -360,8 +360,13 @@ class weight_snapshot_recorder final : public recorder {
   weight_snapshot_recorder(const snapshot_spec& sp, simulation& sim, output_file& out)
       : sim_(sim), out_(out), projections_(sp.projections), steps_(sp.steps) {
     if (h5::exists(out.file(), "weight_snapshots/" + sp.name)) {
-      // A restart: the snapshots taken so far are in the file; load_state says which.
+      // A restart: the snapshots taken so far are in the file; load_state says which. The
+      // times are rewritten, as a restart may have changed run.t_stop (and with it "end").
       group_ = h5::open_group(out.file(), "weight_snapshots/" + sp.name);
+      H5Ldelete(group_, "time", H5P_DEFAULT);
+      std::vector<double> t;
+      for (auto s : steps_) t.push_back(static_cast<double>(s) * sim.spec().run.dt);
+      h5::write_root(out.comm(), group_, "time", H5T_NATIVE_DOUBLE, t.data(), t.size());
       return;
     }
     group_ = group_path(out.file(), "weight_snapshots", sp.name);

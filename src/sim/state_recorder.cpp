@@ -70,8 +70,14 @@ class state_recorder final : public recorder {
     // Rows kept in memory before a collective write: about 8 MiB per variable at most.
     rows_per_flush_ = std::max<std::uint64_t>(1, (std::uint64_t{1} << 20) / std::max<std::uint64_t>(1, ncol_));
     if (h5::exists(out_.file(), "report/" + pop.name + "/" + spec_.variables.front())) {
-      // A restart appends to the reports of the checkpointed run (load_state sets the rows).
-      for (const auto& var : spec_.variables) paths_.push_back("report/" + pop.name + "/" + var + "/data");
+      // A restart appends to the reports of the checkpointed run (load_state sets the rows);
+      // the time mapping is rewritten, as a restart may have changed run.t_stop.
+      for (const auto& var : spec_.variables) {
+        paths_.push_back("report/" + pop.name + "/" + var + "/data");
+        h5::handle mg = h5::open_group(out_.file(), "report/" + pop.name + "/" + var + "/mapping");
+        H5Ldelete(mg, "time", H5P_DEFAULT);
+        write_time_mapping(mg);
+      }
       return;
     }
     create_datasets(pop.name, pop.model);
@@ -200,12 +206,7 @@ class state_recorder final : public recorder {
         h5::write_root(comm_, mg, "node_ids", H5T_NATIVE_UINT64, ids.data(), ids.size());
         h5::write_root(comm_, mg, "index_pointers", H5T_NATIVE_UINT64, ptr.data(), ptr.size());
         h5::write_root(comm_, mg, "element_ids", H5T_NATIVE_UINT32, elements.data(), elements.size());
-        const double interval = static_cast<double>(spec_.every) * dt_;
-        const double start = static_cast<double>(spec_.start) * dt_;
-        const double time[3] = {start, start + static_cast<double>(spec_.rows) * interval, interval};
-        h5::write_root(comm_, mg, "time", H5T_NATIVE_DOUBLE, time, 3);
-        h5::handle td(check_id(H5Dopen2(mg, "time", H5P_DEFAULT), "opening time"), H5Dclose);
-        h5::attr(td, "units", std::string("ms"));
+        write_time_mapping(mg);
       }
       const hsize_t dims[2] = {0, static_cast<hsize_t>(ncol_)};
       const hsize_t maxdims[2] = {H5S_UNLIMITED, static_cast<hsize_t>(ncol_)};
@@ -225,6 +226,16 @@ class state_recorder final : public recorder {
   }
 
   static hid_t check_id(hid_t id, const std::string& what) { return h5::check_id(id, what); }
+
+  // mapping/time = [start, stop, interval] (ms) of the report's rows.
+  void write_time_mapping(hid_t mg) {
+    const double interval = static_cast<double>(spec_.every) * dt_;
+    const double start = static_cast<double>(spec_.start) * dt_;
+    const double time[3] = {start, start + static_cast<double>(spec_.rows) * interval, interval};
+    h5::write_root(comm_, mg, "time", H5T_NATIVE_DOUBLE, time, 3);
+    h5::handle td(check_id(H5Dopen2(mg, "time", H5P_DEFAULT), "opening time"), H5Dclose);
+    h5::attr(td, "units", std::string("ms"));
+  }
 
   // Collective: writes the complete rows held in memory. Rank k writes the k-th slice of
   // rows, gathered from every rank's columns, so each write is one contiguous block.

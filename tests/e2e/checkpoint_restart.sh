@@ -85,6 +85,14 @@ assert len(f["state/plasticity/projections/I_to_E/synapses/weight"]) > 1000
 assert b"[population.E]" in f["text/config_source"][()]
 PY
 
+# --set run.t_stop on restart extends the run: the same as a run planned that long (the
+# report's time mapping and the "end" snapshot follow the new end).
+run 2 run net.ini -q --output long.h5 --set run.t_stop=400 > long.0.log 2>&1 || fail "400 ms run"
+run 1 run net.ini -q --output ext.h5 --stop-at 120 > ext.1.log 2>&1 || fail "extend: segment 1"
+run 3 run --restart ext.ckpt.h5 -q --set run.t_stop=400 > ext.2.log 2>&1 || { fail "extend: restart"; cat ext.2.log; }
+msg=$(same_results long.h5 ext.h5) && pass "--set run.t_stop=400 on restart: identical to a 400 ms run" \
+  || fail "extend: $msg"
+
 # --set on restart: switching I->E learning off freezes those weights from the checkpoint on.
 run 2 run net.ini -q --output frozen.h5 --stop-at 100 > frozen.1.log 2>&1 || fail "frozen: segment 1"
 run 2 run --restart frozen.ckpt.h5 -q --set params.eta_ei=0 > frozen.2.log 2>&1 || { fail "restart with --set"; cat frozen.2.log; }
