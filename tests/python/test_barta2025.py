@@ -130,6 +130,81 @@ class McdTest(unittest.TestCase):
         self.assertGreater(abs(x[0].mean(axis=0)[0] - mu[0]), 2.0)
 
 
+def write_run(path, t_end, pops, patterns=None):
+    """A minimal run file in balnet's layout: {name: (size, times ms, ids)} spikes sorted by time."""
+    import h5py
+    with h5py.File(path, "w") as f:
+        f.attrs["t_end"] = t_end
+        f.attrs["t_stop"] = t_end
+        first = 0
+        for name, (size, t, i) in pops.items():
+            o = np.argsort(t, kind="stable")
+            g = f.create_group("spikes/" + name)
+            g["timestamps"] = np.asarray(t, float)[o]
+            g["node_ids"] = np.asarray(i, np.uint64)[o]
+            g.attrs["sorting"] = np.uint8(2)
+            pg = f.create_group("populations/" + name)
+            pg.attrs["size"] = np.uint64(size)
+            pg.attrs["first_gid"] = np.uint64(first)
+            first += size
+        if patterns is not None:
+            idx, splits = patterns
+            g = f.create_group("patterns")
+            g["indices"] = np.asarray(idx, np.uint32)
+            g["splits"] = np.asarray(splits, np.uint64)
+            g.attrs["population"] = "E"
+
+
+class FileTest(unittest.TestCase):
+    def setUp(self):
+        import tempfile
+        self.dir = tempfile.mkdtemp()
+
+    def test_rates_and_fano_against_direct_counts(self):
+        rng = np.random.default_rng(5)
+        t, i = synthetic(50, 3000.0, 8.0, [], np.zeros(0, np.int64), np.array([0]), rng)
+        path = os.path.join(self.dir, "r.h5")
+        write_run(path, 3000.0, {"E": (50, t, i), "I": (5, np.array([10.0]), np.array([0]))})
+        rate, fano = bf.rates_and_fano(path, "E", t_start=500.0, chunk=700.0)
+        sel = t >= 500.0
+        c = np.zeros((50, 25))
+        np.add.at(c, (i[sel], ((t[sel] - 500.0) // 100).astype(int)), 1)
+        np.testing.assert_allclose(rate, c.sum(axis=1) / 2.5)
+        with np.errstate(invalid="ignore"):
+            np.testing.assert_allclose(fano, c.var(axis=1) / c.mean(axis=1))
+
+    def test_replay_from_a_file(self):
+        rng = np.random.default_rng(6)
+        n, P = 300, 12
+        indices, splits = make_patterns(n, P, 30, rng)
+        t, i = synthetic(n, 6000.0, 1.0, [(4, 2000.0, 90.0), (9, 4000.0, 90.0)], indices, splits, rng)
+        path = os.path.join(self.dir, "s.h5")
+        write_run(path, 6000.0, {"E": (n, t, i)}, (indices, splits))
+        ev = bf.detect_activations(path, discard=1000.0)
+        self.assertEqual(list(ev["pattern"]), [4, 9])
+        self.assertEqual(list(ev["counts"][[4, 9]]), [1, 1])
+
+    def test_linear_sensitivity(self):
+        # Neuron 0: count 4 + k in the k-th E-channel window and 12 - k in the k-th I-channel
+        # window (A_k = -0.35 + 0.1 k): slopes +10 and -10 per nS, intercepts 7.5 and 8.5.
+        t0, reps = 200.0, 3
+        times = []
+        for r in range(reps):
+            for slot in range(16):
+                k = slot % 8
+                n = 4 + k if slot < 8 else 12 - k
+                start = t0 + (r * 16 + slot) * 500.0
+                times += list(start + np.linspace(1.0, 99.0, n))
+                times += [start + 150.0, start + 300.0]  # outside the window: ignored
+        path = os.path.join(self.dir, "p.h5")
+        write_run(path, t0 + reps * 8000.0, {"E": (1, np.array(times), np.zeros(len(times), int))})
+        ae, ai, rate, R = bf.linear_sensitivity(path, "E", t0=t0)
+        self.assertEqual(R, reps)
+        self.assertAlmostEqual(ae[0], 10.0, places=6)
+        self.assertAlmostEqual(ai[0], -10.0, places=6)
+        self.assertAlmostEqual(rate[0], 8.0, places=6)
+
+
 class ScheduleTest(unittest.TestCase):
     def test_weak_schedule(self):
         rows = bf.weak_schedule(2)
