@@ -96,8 +96,13 @@ if "$BALNET" run --help 2>&1 | grep -q -- --restart; then
     fail "chain output"
   # SIGTERM to the job script (as scancel or the end of a time limit): checkpoint, exit 85;
   # then BALNET_RESTART=1 continues (on 1 rank) to the same result
-  # (signalled at its first progress line: the simulation loop runs, the handlers are set)
-  BALNET_NP=2 BALNET_OUTPUT=sig.h5 bash "$JOBS/run.sbatch" "$CONFIGS/hpc_benchmark.ini" $net \
+  # (signalled at its first progress line: the simulation loop runs, the handlers are set).
+  # The run is long (about 2 s of wall time on an idle 2-core machine, 0.2 s between progress
+  # lines) so that the signal reliably lands before its end.
+  sig_net="--set params.scale=0.03 --set params.k_scale=0.2 --set run.t_stop=60000"
+  run 2 run "$CONFIGS/hpc_benchmark.ini" $sig_net --quiet --output whole_sig.h5 >/dev/null 2>&1 ||
+    fail "uninterrupted run (signal reference)"
+  BALNET_NP=2 BALNET_OUTPUT=sig.h5 bash "$JOBS/run.sbatch" "$CONFIGS/hpc_benchmark.ini" $sig_net \
     --set run.progress_interval=0.2 > sig.log 2>&1 &
   pid=$!
   for _ in $(seq 1 600); do grep -q "% *t = " sig.log && break; sleep 0.05; done
@@ -107,7 +112,7 @@ if "$BALNET" run --help 2>&1 | grep -q -- --restart; then
     pass "run.sbatch without SLURM: SIGTERM -> checkpoint sig.ckpt.h5 and exit 85"
     BALNET_NP=1 BALNET_RESTART=1 BALNET_OUTPUT=sig.h5 bash "$JOBS/run.sbatch" > sig2.log 2>&1 ||
       { fail "BALNET_RESTART=1 run.sbatch"; cat sig2.log >&2; }
-    same_spikes whole.h5 sig.h5 && pass "run.sbatch BALNET_RESTART=1 on 1 rank: identical to the uninterrupted run" ||
+    same_spikes whole_sig.h5 sig.h5 && pass "run.sbatch BALNET_RESTART=1 on 1 rank: identical to the uninterrupted run" ||
       fail "restarted run differs"
   else
     fail "SIGTERM to run.sbatch: exit $code (expected 85), checkpoint: $(ls sig.ckpt.h5 2>&1)"; cat sig.log >&2

@@ -196,13 +196,17 @@ else
   "${MPIEXEC:-mpirun}" -n 2 "$BALNET" run "$CONFIGS/hpc_benchmark.ini" "${long[@]}" --quiet --output ref_long.h5 \
     >/dev/null 2>&1 || fail "uninterrupted reference run"
   # signalled: SIGUSR1 to the batch shell (what --signal=B:USR1@120 does before the time limit)
-  # signalled at its first progress line (the simulation loop runs, the handlers are set)
+  # signalled at its first progress line (the simulation loop runs, the handlers are set); a
+  # longer run (seconds of wall time, 0.2 s between progress lines) so the signal lands in it
+  sig=(--set params.scale=0.05 --set params.k_scale=0.3 --set run.t_stop=40000)
+  "${MPIEXEC:-mpirun}" -n 2 "$BALNET" run "$CONFIGS/hpc_benchmark.ini" "${sig[@]}" --quiet --output ref_sig.h5 \
+    >/dev/null 2>&1 || fail "uninterrupted reference run (signal)"
   R=$(BALNET_OUTPUT=requeue.h5 sbatch --parsable -n 2 -o requeue-%j.out "$JOBS/run.sbatch" \
-        "$CONFIGS/hpc_benchmark.ini" "${long[@]}" --set run.progress_interval=0.2)
+        "$CONFIGS/hpc_benchmark.ini" "${sig[@]}" --set run.progress_interval=0.2)
   for _ in $(seq 1 1200); do grep -qs "% *t = " "requeue-$R.out" && break; sleep 0.05; done
   scancel -b -s USR1 "$R" || fail "scancel -b -s USR1 $R"
   if wait_job "$R" 150 >/dev/null && [[ $(job_field "$R" Restarts) -ge 1 ]] &&
-     grep -q "requeueing job $R" "requeue-$R.out" && same_spikes requeue.h5 ref_long.h5; then
+     grep -q "requeueing job $R" "requeue-$R.out" && same_spikes requeue.h5 ref_sig.h5; then
     pass "run.sbatch: SIGUSR1 -> checkpoint, exit 85, requeue, restart: identical to the uninterrupted run"
   else
     fail "signalled/requeued job $R (restarts: $(job_field "$R" Restarts))"; cat "requeue-$R.out" >&2
