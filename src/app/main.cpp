@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 
+#include "balnet/comm/agreement.hpp"
 #include "balnet/comm/mpi_communicator.hpp"
 #include "balnet/core/error.hpp"
 #include "balnet/core/version.hpp"
@@ -150,37 +151,6 @@ cli parse_cli(int argc, char** argv) {
   return c;
 }
 
-// Agreement after a phase: if any rank failed, the lowest failing rank prints its message
-// and every rank returns the same non-zero exit code.
-int agree(communicator& comm, const std::exception_ptr& err) {
-  int code = 0;
-  std::string msg;
-  if (err) {
-    try {
-      std::rethrow_exception(err);
-    } catch (const balnet::error& e) {
-      code = e.code();
-      msg = e.what();
-    } catch (const std::bad_alloc&) {
-      code = exit_internal;
-      msg = "out of memory";
-    } catch (const std::exception& e) {
-      code = exit_internal;
-      msg = std::string("internal error: ") + e.what();
-    }
-  }
-  std::int64_t v[2] = {err ? comm.rank() : comm.size(), -code};
-  comm.allreduce_min(std::span<std::int64_t>(v, 2));
-  if (v[0] == comm.size()) return 0;
-  if (v[0] == comm.rank()) {
-    std::string prefix = comm.size() > 1 && comm.rank() != 0 ? "balnet: rank " + std::to_string(comm.rank()) + ": error: "
-                                                              : "balnet: error: ";
-    std::fprintf(stderr, "%s%s\n", prefix.c_str(), msg.c_str());
-    std::fflush(stderr);
-  }
-  return static_cast<int>(-v[1]);
-}
-
 // Reads the config on rank 0 and broadcasts its text, so every rank parses the same bytes.
 config load_config(communicator& comm, const cli& c, const state_set* restart) {
   if (restart) {  // the checkpointed run's config, its overrides, then the new ones
@@ -196,20 +166,7 @@ config load_config(communicator& comm, const cli& c, const state_set* restart) {
     cfg.apply_overrides(sets);
     return cfg;
   }
-  std::string text, failure;
-  if (comm.rank() == 0) {
-    std::ifstream in(c.config_path, std::ios::binary);
-    if (!in) {
-      failure = c.config_path + ": cannot open the configuration file (does it exist and is it readable?)";
-    } else {
-      std::ostringstream s;
-      s << in.rdbuf();
-      text = s.str();
-    }
-  }
-  comm.broadcast(failure, 0);
-  if (!failure.empty()) throw io_error(failure);
-  comm.broadcast(text, 0);
+  const std::string text = read_config_text(comm, c.config_path);
   config cfg = config::parse(text, c.config_path);
   std::vector<std::string> sets = c.sets;
   if (c.seed) sets.push_back("run.seed=" + *c.seed);
@@ -267,7 +224,7 @@ int run_command(communicator& comm, const cli& c) {
     } catch (...) {
       err = std::current_exception();
     }
-    if (int code = agree(comm, err)) return code;
+    if (int code = agree_on_failure(comm, err)) return code;
   }
   try {
     cfg.emplace(load_config(comm, c, c.restart ? &checkpoint : nullptr));
@@ -284,7 +241,7 @@ int run_command(communicator& comm, const cli& c) {
   } catch (...) {
     err = std::current_exception();
   }
-  if (int code = agree(comm, err)) return code;
+  if (int code = agree_on_failure(comm, err)) return code;
 
   if (c.command == "check") {
     if (comm.rank() == 0) print_plan(std::cout, *cfg, net, c.ranks > 0 ? c.ranks : comm.size());
@@ -302,7 +259,7 @@ int run_command(communicator& comm, const cli& c) {
   } catch (...) {
     err = std::current_exception();
   }
-  if (int code = agree(comm, err)) return code;
+  if (int code = agree_on_failure(comm, err)) return code;
   try {
     if (comm.rank() == 0 && !c.quiet && net.run.progress) {
       std::fprintf(stderr, "balnet: building %s on %d rank%s\n", cfg->file_name().c_str(),
@@ -313,7 +270,7 @@ int run_command(communicator& comm, const cli& c) {
   } catch (...) {
     err = std::current_exception();
   }
-  if (int code = agree(comm, err)) {
+  if (int code = agree_on_failure(comm, err)) {
     out->abandon();
     return code;
   }
@@ -326,7 +283,7 @@ int run_command(communicator& comm, const cli& c) {
   } catch (...) {
     err = std::current_exception();
   }
-  if (int code = agree(comm, err)) {
+  if (int code = agree_on_failure(comm, err)) {
     out->abandon();  // (a reopened file is kept for another restart)
     return code;
   }
@@ -384,7 +341,7 @@ int main(int argc, char** argv) {
   } catch (...) {
     err = std::current_exception();
   }
-  if (int code = agree(comm, err)) return code;
+  if (int code = agree_on_failure(comm, err)) return code;
   if (c.command == "--help" || c.command == "-h" || c.command == "help") {
     if (comm.rank() == 0) std::printf("%s\n%s", usage_text, help_text);
     return 0;

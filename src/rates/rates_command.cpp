@@ -12,6 +12,7 @@
 #include <optional>
 #include <sstream>
 
+#include "balnet/comm/agreement.hpp"
 #include "balnet/core/error.hpp"
 #include "balnet/core/version.hpp"
 #include "balnet/io/config.hpp"
@@ -83,52 +84,8 @@ rates_cli parse(int argc, char** argv) {
   return c;
 }
 
-// If any rank failed, the lowest failing rank prints its message and every rank returns the
-// same non-zero code.
-int agree(communicator& comm, const std::exception_ptr& err) {
-  int code = 0;
-  std::string msg;
-  if (err) {
-    try {
-      std::rethrow_exception(err);
-    } catch (const balnet::error& e) {
-      code = e.code();
-      msg = e.what();
-    } catch (const std::bad_alloc&) {
-      code = exit_internal;
-      msg = "out of memory";
-    } catch (const std::exception& e) {
-      code = exit_internal;
-      msg = std::string("internal error: ") + e.what();
-    }
-  }
-  std::int64_t v[2] = {err ? comm.rank() : comm.size(), -code};
-  comm.allreduce_min(std::span<std::int64_t>(v, 2));
-  if (v[0] == comm.size()) return 0;
-  if (v[0] == comm.rank()) {
-    const std::string prefix = comm.size() > 1 && comm.rank() != 0 ? "balnet: rank " + std::to_string(comm.rank()) + ": error: "
-                                                                    : "balnet: error: ";
-    std::fprintf(stderr, "%s%s\n", prefix.c_str(), msg.c_str());
-    std::fflush(stderr);
-  }
-  return static_cast<int>(-v[1]);
-}
-
 config load(communicator& comm, const rates_cli& c) {
-  std::string text, failure;
-  if (comm.rank() == 0) {
-    std::ifstream in(c.config_path, std::ios::binary);
-    if (!in) {
-      failure = c.config_path + ": cannot open the configuration file (does it exist and is it readable?)";
-    } else {
-      std::ostringstream s;
-      s << in.rdbuf();
-      text = s.str();
-    }
-  }
-  comm.broadcast(failure, 0);
-  if (!failure.empty()) throw io_error(failure);
-  comm.broadcast(text, 0);
+  const std::string text = read_config_text(comm, c.config_path);
   config cfg = config::parse(text, c.config_path);
   std::vector<std::string> sets = c.sets;
   if (c.seed) sets.push_back("rates.seed=" + *c.seed);
@@ -330,7 +287,7 @@ int rates_main(int argc, char** argv, communicator& comm) {
   } catch (...) {
     err = std::current_exception();
   }
-  if (int code = agree(comm, err)) return code;
+  if (int code = agree_on_failure(comm, err)) return code;
   if (cli.help) {
     if (comm.rank() == 0) std::printf("%s\n%s", rates_usage, rates_help);
     return 0;
@@ -354,7 +311,7 @@ int rates_main(int argc, char** argv, communicator& comm) {
   } catch (...) {
     err = std::current_exception();
   }
-  if (int code = agree(comm, err)) return code;
+  if (int code = agree_on_failure(comm, err)) return code;
 
   if (cli.bench > 0) {
     condition c = p.conditions.empty() ? condition::both : p.conditions.front();
@@ -394,7 +351,7 @@ int rates_main(int argc, char** argv, communicator& comm) {
   } catch (...) {
     err = std::current_exception();
   }
-  if (int code = agree(comm, err)) return code;
+  if (int code = agree_on_failure(comm, err)) return code;
 
   // PERTURB on the trained BOTH network (from this run or from rates.perturb.network).
   if (p.perturb) {
@@ -483,7 +440,7 @@ int rates_main(int argc, char** argv, communicator& comm) {
     } catch (...) {
       err = std::current_exception();
     }
-    if (int code = agree(comm, err)) return code;
+    if (int code = agree_on_failure(comm, err)) return code;
   }
 
   // Gather every condition's results on rank 0 and write one file.
@@ -494,7 +451,7 @@ int rates_main(int argc, char** argv, communicator& comm) {
   } catch (...) {
     err = std::current_exception();
   }
-  if (int code = agree(comm, err)) return code;
+  if (int code = agree_on_failure(comm, err)) return code;
   try {
     if (rank == 0) {
       auto parts = unframe(got);
@@ -527,7 +484,7 @@ int rates_main(int argc, char** argv, communicator& comm) {
   } catch (...) {
     err = std::current_exception();
   }
-  if (int code = agree(comm, err)) return code;
+  if (int code = agree_on_failure(comm, err)) return code;
   if (rank == 0) {
     // Summary from the file just written: one line per condition.
     h5::handle f(H5Fopen(p.output.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
