@@ -187,17 +187,19 @@ appendable appendable::open(hid_t loc, const std::string& name, hid_t type) {
 void appendable::truncate(std::uint64_t n) {
   if (n >= size_) return;
   const hsize_t new_size = n;
-  check(H5Dset_extent(dset_, &new_size), "truncating a dataset");
+  shrink_and_reopen(dset_, &new_size);
   size_ = n;
-  // Reopen: with the MPI-IO driver, writes through the handle that shrank the dataset were
-  // lost when it grew again (HDF5 1.10, measured); a fresh handle writes correctly.
+}
+
+void shrink_and_reopen(handle& dset, const hsize_t* dims) {
+  check(H5Dset_extent(dset, dims), "truncating a dataset");
   char name[1024];
-  const ssize_t len = H5Iget_name(dset_, name, sizeof(name));
+  const ssize_t len = H5Iget_name(dset, name, sizeof(name));
   if (len <= 0 || static_cast<std::size_t>(len) >= sizeof(name)) throw io_error("cannot name a dataset to reopen it");
-  handle file(check_id(H5Iget_file_id(dset_), "H5Iget_file_id"), H5Fclose);
-  dset_.reset();
+  handle file(check_id(H5Iget_file_id(dset), "H5Iget_file_id"), H5Fclose);
+  dset.reset();
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing after truncating a dataset");
-  dset_ = handle(check_id(H5Dopen2(file, name, H5P_DEFAULT), std::string("reopening ") + name), H5Dclose);
+  dset = handle(check_id(H5Dopen2(file, name, H5P_DEFAULT), std::string("reopening ") + name), H5Dclose);
 }
 
 void appendable::append(communicator& comm, const void* data, std::uint64_t n) {

@@ -36,16 +36,8 @@ matrix_appendable matrix_appendable::open(hid_t loc, const std::string& name, hi
 void matrix_appendable::truncate(std::uint64_t rows) {
   if (rows >= rows_) return;
   const hsize_t dims[2] = {rows, columns_};
-  check(H5Dset_extent(dset_, dims), "truncating a dataset");
+  h5::shrink_and_reopen(dset_, dims);
   rows_ = rows;
-  // A fresh handle, as in appendable::truncate (writes through the shrinking one were lost).
-  char name[1024];
-  const ssize_t len = H5Iget_name(dset_, name, sizeof(name));
-  if (len <= 0 || static_cast<std::size_t>(len) >= sizeof(name)) throw io_error("cannot name a dataset to reopen it");
-  handle file(check_id(H5Iget_file_id(dset_), "H5Iget_file_id"), H5Fclose);
-  dset_.reset();
-  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing after truncating a dataset");
-  dset_ = handle(check_id(H5Dopen2(file, name, H5P_DEFAULT), std::string("reopening ") + name), H5Dclose);
 }
 
 void matrix_appendable::append_rows(communicator& comm, const void* data, std::uint64_t rows) {

@@ -55,6 +55,11 @@ void attr(hid_t obj, const std::string& name, std::span<const double> values);
 // SONATA's spike sorting enum (none=0, by_id=1, by_time=2) over uint8.
 void attr_sorting(hid_t obj, std::uint8_t value);
 
+// Collective: sets the extent of `dset` to `dims` and replaces the handle by a fresh one
+// (with the MPI-IO driver, writes through the handle that shrank a dataset were lost when it
+// grew again; HDF5 1.10, measured). Used by the appendable datasets' truncate().
+void shrink_and_reopen(handle& dset, const hsize_t* dims);
+
 // A 1-D chunked dataset that grows by collective appends.
 class appendable {
  public:
