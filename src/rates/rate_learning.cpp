@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "balnet/core/fast_math.hpp"
+
 namespace balnet::rates {
 
 bool lu_solve(std::vector<double>& a, int n, std::vector<double>& b, int nrhs) {
@@ -193,17 +195,30 @@ void plasticity::refresh_stats(const rate_network& net, bool ei, bool ie) {
 namespace {
 
 // New parameter v -> weight min(softplus(v), cap) and the slope logistic(alpha v) for the next
-// update, sharing one exponential.
+// update, sharing one exponential: with x = alpha v and t = exp(-|x|) in (0, 1],
+// softplus(v) = max(v, 0) + log1p(t) / alpha and logistic(x) = 1 / (1 + t) (x > 0) or
+// t / (1 + t). Plain arithmetic without branches (exp_det, log1p_det), so the loops over a
+// weight row vectorise.
 inline void reparameterise(float v, float alpha, float cap, float& w, float& sig) {
   const float x = alpha * v;
-  if (x > 20.0f) {
-    const float u = std::exp(-x);
-    w = std::min(v + std::log1p(u) / alpha, cap);
-    sig = 1.0f / (1.0f + u);
-  } else {
-    const float u = std::exp(x);
-    w = std::min(std::log1p(u) / alpha, cap);
-    sig = u / (1.0f + u);
+  const float t = exp_det(x > 0.0f ? -x : x);
+  const float inv = 1.0f / (1.0f + t);
+  w = std::min((x > 0.0f ? v : 0.0f) + log1p_det(t) / alpha, cap);
+  sig = x > 0.0f ? inv : t * inv;
+}
+
+// One APPROXIMATE step on a row of n parameters: v += eta (g * r[k] * sig[k] - decay w[k])
+// where the mask z is set, then new w and sig there; masked entries keep w = 0.
+void approximate_row(std::size_t n, float g, const float* r, const float* z, float eta, float decay, float alpha,
+                     float cap, float* v, float* w, float* sig) {
+  for (std::size_t k = 0; k < n; ++k) {
+    const float vn = v[k] + eta * (g * r[k] * sig[k] - decay * w[k]);
+    float wn, sn;
+    reparameterise(vn, alpha, cap, wn, sn);
+    const bool keep = z[k] != 0.0f;
+    v[k] = keep ? vn : v[k];
+    w[k] = keep ? wn : w[k];
+    sig[k] = keep ? sn : sig[k];
   }
 }
 
@@ -263,15 +278,13 @@ plasticity::angles plasticity::update(rate_network& net, const steady_state& s, 
     double sum = 0, ss = 0;
     const float eta = static_cast<float>(eta_i_), decay = static_cast<float>(ei_decay_);
     for (std::size_t i = 0; i < ne; ++i) {
-      const float ei = static_cast<float>(e_[i]);
+      const std::size_t row = i * ni;
+      approximate_row(ni, static_cast<float>(e_[i]), s.r_i.data(), &net.z_ei[row], eta, decay, net.alpha_ei, net.cap_ei,
+                      &net.v_ei[row], &net.w_ei[row], &sig_ei_[row]);
       for (std::size_t j = 0; j < ni; ++j) {
-        const std::size_t at = i * ni + j;
-        if (net.z_ei[at] == 0.0f) continue;
-        const float d = ei * s.r_i[j] * sig_ei_[at];
-        net.v_ei[at] += eta * (d - decay * net.w_ei[at]);
-        reparameterise(net.v_ei[at], net.alpha_ei, net.cap_ei, net.w_ei[at], sig_ei_[at]);
-        sum += net.w_ei[at];
-        ss += static_cast<double>(net.w_ei[at]) * net.w_ei[at];
+        const double w = net.w_ei[row + j];
+        sum += w;
+        ss += w * w;
       }
     }
     const double n = static_cast<double>(net.w_ei.size()), m = sum / n;
@@ -282,19 +295,11 @@ plasticity::angles plasticity::update(rate_network& net, const steady_state& s, 
     double sum = 0, ss = 0;
     const float eta = static_cast<float>(eta_e_), decay = static_cast<float>(ie_decay_);
     for (std::size_t j = 0; j < ni; ++j) {
-      const float fp = static_cast<float>(fp_[j]);
       float* w = &net.w_ie[j * ne];
-      float* v = &net.v_ie[j * ne];
-      float* sig = &sig_ie_[j * ne];
-      const float* z = &net.z_ie[j * ne];
+      approximate_row(ne, static_cast<float>(fp_[j]), s.r_e.data(), &net.z_ie[j * ne], eta, decay, net.alpha_ie,
+                      net.cap_ie, &net.v_ie[j * ne], w, &sig_ie_[j * ne]);
       double row = 0;
-      for (std::size_t k = 0; k < ne; ++k) {
-        if (z[k] == 0.0f) continue;
-        const float d = fp * s.r_e[k] * sig[k];
-        v[k] += eta * (d - decay * w[k]);
-        reparameterise(v[k], net.alpha_ie, net.cap_ie, w[k], sig[k]);
-        row += w[k];
-      }
+      for (std::size_t k = 0; k < ne; ++k) row += w[k];
       // Every row of W_IE (all E inputs of one I cell) rescaled to sum ie_row_total; v is kept.
       if (row <= 0) row = 1;
       const float f = static_cast<float>(ie_row_total_ / row);

@@ -46,50 +46,45 @@ void lognormal_block(const rate_params& p, const char* name, int n_post, int n_p
   }
 }
 
-// acc = sum over active columns k (in index order) of col_k * r[k], for all ld rows. The matrix
-// is stored in row blocks of 64: block b holds, column after column, rows 64b..64b+63, so a
-// block is one contiguous stream; its 64 sums stay in eight 8-wide vector registers and every
-// row's sum keeps the same order.
-using vec8 = float __attribute__((vector_size(32)));
-constexpr std::size_t row_block = 64;
+// acc = sum over active columns k (in index order) of col_k * r[k], for the `NV * 16` rows of
+// one row block, stored column after column (one contiguous stream). The block's sums stay in
+// NV 16-wide vector registers and every row's sum keeps the same order whatever the block
+// height, so the result does not depend on it.
+using vec16 = float __attribute__((vector_size(64)));
 
-void accumulate(const float* base, std::size_t ld, std::size_t n_cols, const float* r,
-                const std::vector<std::uint32_t>& active, float* acc) {
-  for (std::size_t b0 = 0; b0 < ld; b0 += row_block) {
-    const float* blk = base + b0 * n_cols;
-    vec8 a0 = {}, a1 = {}, a2 = {}, a3 = {}, a4 = {}, a5 = {}, a6 = {}, a7 = {};
-    for (const auto k : active) {
-      const float* col = blk + static_cast<std::size_t>(k) * row_block;
-      const float x = r[k];
-      const vec8 xv = {x, x, x, x, x, x, x, x};
-      vec8 c0, c1, c2, c3, c4, c5, c6, c7;
-      std::memcpy(&c0, col, 32);
-      std::memcpy(&c1, col + 8, 32);
-      std::memcpy(&c2, col + 16, 32);
-      std::memcpy(&c3, col + 24, 32);
-      std::memcpy(&c4, col + 32, 32);
-      std::memcpy(&c5, col + 40, 32);
-      std::memcpy(&c6, col + 48, 32);
-      std::memcpy(&c7, col + 56, 32);
-      a0 += c0 * xv;
-      a1 += c1 * xv;
-      a2 += c2 * xv;
-      a3 += c3 * xv;
-      a4 += c4 * xv;
-      a5 += c5 * xv;
-      a6 += c6 * xv;
-      a7 += c7 * xv;
+template <int NV>
+void accumulate_block(const float* blk, const float* r, const std::vector<std::uint32_t>& active, float* acc) {
+  constexpr std::size_t height = 16 * NV;
+  vec16 a[NV] = {};
+  for (const auto k : active) {
+    const float* col = blk + static_cast<std::size_t>(k) * height;
+    const float x = r[k];
+    const vec16 xv = x - vec16{};
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v) {
+      vec16 c;
+      std::memcpy(&c, col + 16 * v, sizeof c);
+      a[v] += c * xv;
     }
-    std::memcpy(acc + b0, &a0, 32);
-    std::memcpy(acc + b0 + 8, &a1, 32);
-    std::memcpy(acc + b0 + 16, &a2, 32);
-    std::memcpy(acc + b0 + 24, &a3, 32);
-    std::memcpy(acc + b0 + 32, &a4, 32);
-    std::memcpy(acc + b0 + 40, &a5, 32);
-    std::memcpy(acc + b0 + 48, &a6, 32);
-    std::memcpy(acc + b0 + 56, &a7, 32);
+  }
+#pragma GCC unroll 16
+  for (int v = 0; v < NV; ++v) std::memcpy(acc + 16 * v, &a[v], sizeof a[v]);
+}
+
+}  // namespace
+
+void steady_state_solver::accumulate(const float* r) {
+  const auto n = static_cast<std::size_t>(n_);
+  std::size_t row = 0;
+  for (; row < big_rows_; row += big_block) {
+    accumulate_block<big_block / 16>(packed_.data() + row * n, r, active_, acc_.data() + row);
+  }
+  for (; row < static_cast<std::size_t>(ld_); row += 64) {
+    accumulate_block<4>(packed_.data() + row * n, r, active_, acc_.data() + row);
   }
 }
+
+namespace {
 
 }  // namespace
 
@@ -231,6 +226,7 @@ steady_state_solver::steady_state_solver(const rate_network& net, const rate_par
       n_i_(net.n_i),
       n_(net.n_e + net.n_i),
       ld_((net.n_e + net.n_i + 63) / 64 * 64),
+      big_rows_(static_cast<std::size_t>(ld_) / big_block * big_block),
       rho0_(static_cast<float>(p.rho0)),
       b_i_(net.b_i),
       r_max_(static_cast<float>(p.r_max)),
@@ -275,7 +271,6 @@ void steady_state_solver::solve(const float* input_e, double max_dr, steady_stat
   for (std::size_t j = 0; j < ni; ++j) r[ne + j] = out.r_i[j];
   float* h_e = out.h_e.data();
   float* h_i = out.h_i.data();
-  const std::size_t ld = static_cast<std::size_t>(ld_);
   bool converged = false;
   int t = 0;
   while (!converged && t < max_steps_) {
@@ -285,7 +280,7 @@ void steady_state_solver::solve(const float* input_e, double max_dr, steady_stat
     for (std::size_t k = 0; k < static_cast<std::size_t>(n_); ++k) {
       if (r[k] != 0.0f) active_.push_back(static_cast<std::uint32_t>(k));
     }
-    accumulate(packed_.data(), ld, static_cast<std::size_t>(n_), r, active_, acc_.data());
+    accumulate(r);
     float max_e = 0.0f, max_i = 0.0f;
     for (std::size_t i = 0; i < ne; ++i) {
       const float d = dt_tau_e_ * (input_e[i] + acc_[i] - r[i]);

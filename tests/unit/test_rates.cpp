@@ -2,7 +2,9 @@
 // rules against a hand computation, GRADIENT against finite differences of the loss.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "balnet/rates/rate_learning.hpp"
@@ -93,6 +95,61 @@ TEST(RatesSolver, KnownFixedPointAllActive) {
   EXPECT_NEAR(s.r_e[1], x[1], 5e-3);
   EXPECT_NEAR(s.r_i[0], x[2], 5e-3);
   EXPECT_EQ(s.h_e[0], s.r_e[0]);
+}
+
+TEST(RatesSolver, TallRowBlocksMatchAPlainEulerLoop) {
+  // 216 E + 27 I = 243 rows: one 192-row block and a 64-row tail where the CPU has AVX-512,
+  // four 64-row blocks otherwise. A plain double-precision Euler loop of MODELS.md §3.1 (leak
+  // uses r, silent cells integrate without leak) must reach the same steady state.
+  const int n_e = 216, n_i = 27;
+  auto net = tiny_network(n_e, n_i);
+  std::uint32_t seed = 12345;
+  auto uniform = [&seed]() {
+    seed = seed * 1664525u + 1013904223u;
+    return static_cast<float>(seed >> 8) / 16777216.0f;
+  };
+  for (auto& w : net.w_ee) w = uniform() < 0.4f ? 0.0f : uniform() * 2.0f / n_e;
+  for (auto& w : net.w_ei) w = uniform() * 4.0f / n_i;
+  for (auto& w : net.w_ie) w = uniform() * 2.0f / n_e;
+  for (auto& w : net.w_ii) w = uniform() * 1.0f / n_i;
+  std::vector<float> input(static_cast<std::size_t>(n_e));
+  for (int i = 0; i < n_e; ++i) input[static_cast<std::size_t>(i)] = i % 5 == 0 ? 0.0f : 2.0f + 30.0f * uniform();
+  rate_params p;
+  p.max_dr = 1e-3;
+  p.max_steps = 100000;
+  steady_state_solver solver(net, p);
+  steady_state s;
+  solver.solve(input.data(), s);
+  ASSERT_TRUE(s.converged);
+
+  const std::size_t ne = n_e, ni = n_i;
+  std::vector<double> he(ne, p.rho0), re(ne, p.rho0), hi(ni, net.b_i), ri(ni, net.b_i);
+  const double ke = p.dt / p.tau_e, ki = p.dt / p.tau_i;
+  for (int t = 0; t < s.steps; ++t) {
+    std::vector<double> de(ne), di(ni);
+    for (std::size_t i = 0; i < ne; ++i) {
+      double x = input[i] - re[i];
+      for (std::size_t k = 0; k < ne; ++k) x += net.w_ee[i * ne + k] * re[k];
+      for (std::size_t j = 0; j < ni; ++j) x -= net.w_ei[i * ni + j] * ri[j];
+      de[i] = ke * x;
+    }
+    for (std::size_t j = 0; j < ni; ++j) {
+      double x = net.b_i - ri[j];
+      for (std::size_t k = 0; k < ne; ++k) x += net.w_ie[j * ne + k] * re[k];
+      for (std::size_t m = 0; m < ni; ++m) x -= net.w_ii[j * ni + m] * ri[m];
+      di[j] = ki * x;
+    }
+    for (std::size_t i = 0; i < ne; ++i) re[i] = std::clamp(he[i] += de[i], 0.0, p.r_max);
+    for (std::size_t j = 0; j < ni; ++j) ri[j] = std::clamp(hi[j] += di[j], 0.0, p.r_max);
+  }
+  int silent = 0;
+  for (std::size_t i = 0; i < ne; ++i) {
+    EXPECT_NEAR(s.r_e[i], re[i], 1e-3 * (1.0 + re[i])) << "E cell " << i;
+    silent += re[i] == 0.0;
+  }
+  for (std::size_t j = 0; j < ni; ++j) EXPECT_NEAR(s.r_i[j], ri[j], 1e-3 * (1.0 + ri[j])) << "I cell " << j;
+  EXPECT_GT(silent, 0);        // the input leaves some E cells silent ...
+  EXPECT_LT(silent, n_e / 2);  // ... and most active
 }
 
 TEST(RatesSolver, SilentCellIntegratesWithoutLeakAndStepLimit) {

@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <set>
+#include <vector>
 
 #include "balnet/core/fast_math.hpp"
 #include "balnet/core/rng.hpp"
@@ -98,4 +100,21 @@ TEST(exp_det, matches_the_library_exp_to_two_ulp) {
   EXPECT_EQ(exp_det(0.0), 1.0);
   EXPECT_GT(exp_det(1000.0), 1e307);  // clamped, finite
   EXPECT_GE(exp_det(-1000.0), 0.0);
+}
+
+TEST(log1p_det, matches_the_library_log1p_to_three_ulp_on_zero_to_one) {
+  // 1 + t rounds for small t; the correction term must give log1p's accuracy there too.
+  std::vector<float> ts = {0.0f, 1e-30f, 1e-12f, 3e-8f, 6e-8f, 1e-7f, 1e-5f, 1e-3f, 0.4142135f, 0.4142136f, 1.0f};
+  for (float t = 1e-6f; t <= 1.0f; t *= 1.0009f) ts.push_back(t);
+  for (int i = 0; i <= 100000; ++i) ts.push_back(static_cast<float>(i) / 100000.0f);
+  float worst = 0;
+  for (const float t : ts) {
+    const double ref = std::log1p(static_cast<double>(t));
+    const double err = std::fabs(static_cast<double>(log1p_det(t)) - ref);
+    const double ulp = std::nextafter(static_cast<float>(ref), 2.0f) - static_cast<float>(ref);
+    if (ref > 0) worst = std::max(worst, static_cast<float>(err / ulp));
+    EXPECT_LE(err, 3.0 * ulp) << t;
+  }
+  EXPECT_EQ(log1p_det(0.0f), 0.0f);
+  EXPECT_GT(worst, 0.0f);  // the comparison ran on values that round
 }

@@ -65,4 +65,30 @@ inline float exp_det(float x) {
   return p * scale;
 }
 
+// Single-precision log(1 + t) for t in [0, 1] to about 2 ulp (plain arithmetic, vectorises
+// like exp_det). y = 1 + t is reduced to 2^e (1 + m) with m in [sqrt(1/2) - 1, sqrt(2) - 1];
+// the rounding error of 1 + t is added back as (t - (y - 1)) / y.
+inline float log1p_det(float t) {
+  const float y = 1.0f + t;
+  const float c = (t - (y - 1.0f)) / y;
+  const bool high = y > 0x1.6a09e6p0f;  // sqrt(2)
+  const float m = high ? y * 0.5f - 1.0f : y - 1.0f;
+  const float e = high ? 1.0f : 0.0f;
+  const float z = m * m;
+  // Minimax polynomial of (log(1 + m) - m + m^2 / 2) / m^3 (the Cephes logf coefficients).
+  float p = 7.0376836292e-2f;
+  p = p * m - 1.1514610310e-1f;
+  p = p * m + 1.1676998740e-1f;
+  p = p * m - 1.2420140846e-1f;
+  p = p * m + 1.4249322787e-1f;
+  p = p * m - 1.6668057665e-1f;
+  p = p * m + 2.0000714765e-1f;
+  p = p * m - 2.4999993993e-1f;
+  p = p * m + 3.3333331174e-1f;
+  float r = m * z * p;
+  r += e * -2.12194440e-4f + c;  // ln 2 = 0.693359375 - 2.12194440e-4
+  r += -0.5f * z;
+  return m + r + e * 0.693359375f;
+}
+
 }  // namespace balnet
