@@ -281,28 +281,25 @@ void steady_state_solver::solve(const float* input_e, double max_dr, steady_stat
       if (r[k] != 0.0f) active_.push_back(static_cast<std::uint32_t>(k));
     }
     accumulate(r);
+    // New h and r = clip(h, 0, r_max); the convergence measure max |dh| runs over the cells
+    // inside [0, r_max]. Written without branches so the loops vectorise (max is exact in any
+    // order).
     float max_e = 0.0f, max_i = 0.0f;
     for (std::size_t i = 0; i < ne; ++i) {
       const float d = dt_tau_e_ * (input_e[i] + acc_[i] - r[i]);
       const float h = h_e[i] + d;
       h_e[i] = h;
-      if (h >= 0.0f && h <= r_max_) {
-        r[i] = h;
-        max_e = std::max(max_e, std::fabs(d));
-      } else {
-        r[i] = h < 0.0f ? 0.0f : r_max_;
-      }
+      r[i] = std::min(std::max(h, 0.0f), r_max_);
+      const float ad = (h >= 0.0f && h <= r_max_) ? std::fabs(d) : 0.0f;
+      max_e = std::max(max_e, ad);
     }
     for (std::size_t j = 0; j < ni; ++j) {
       const float d = dt_tau_i_ * (acc_[ne + j] - r[ne + j] + b_i_);
       const float h = h_i[j] + d;
       h_i[j] = h;
-      if (h >= 0.0f && h <= r_max_) {
-        r[ne + j] = h;
-        max_i = std::max(max_i, std::fabs(d));
-      } else {
-        r[ne + j] = h < 0.0f ? 0.0f : r_max_;
-      }
+      r[ne + j] = std::min(std::max(h, 0.0f), r_max_);
+      const float ad = (h >= 0.0f && h <= r_max_) ? std::fabs(d) : 0.0f;
+      max_i = std::max(max_i, ad);
     }
     ++t;
     converged = max_e < tol_e && max_i < tol_i;
