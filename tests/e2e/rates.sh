@@ -86,6 +86,22 @@ a, b = h5py.File('one.h5', 'r'), h5py.File('pert.h5', 'r')
 sys.exit(0 if np.array_equal(a['rates/perturb/mean'][()], b['rates/perturb/mean'][()]) else 1)" \
   && pass "PERTURB from a file equals PERTURB after training" || fail "PERTURB from a file differs"
 
+# --bench from the initial network and from a trained one (rates.perturb.network): the trained
+# network's solves take a different number of steps, so the two really start apart.
+run 1 rates small.ini --bench 40 > bench0.out 2> bench0.err || fail "bench: $(cat bench0.err)"
+run 1 rates small.ini --bench 40 --set rates.perturb.network=one.h5 > bench1.out 2> bench1.err \
+  || fail "bench from a trained network: $(cat bench1.err)"
+s0=$(sed -n 's/.*mean \([0-9.]*\) Euler steps.*/\1/p' bench0.out)
+s1=$(sed -n 's/.*mean \([0-9.]*\) Euler steps.*/\1/p' bench1.out)
+if [ -n "$s0" ] && [ -n "$s1" ] && [ "$s0" != "$s1" ]; then pass "bench: mean steps $s0 (initial) vs $s1 (trained)"
+else fail "bench: steps '$s0' vs '$s1'"; cat bench0.out bench1.out >&2; fi
+if run 1 rates small.ini --bench 5 --set rates.perturb.network=nothere.h5 > bench2.out 2> bench2.err; then
+  fail "bench from a missing file: exit 0"
+else
+  [ "$(grep -c '^balnet' bench2.err)" = 1 ] && grep -q "nothere.h5" bench2.err && pass "bench from a missing file: $(cat bench2.err)" \
+    || { fail "bench from a missing file: $(cat bench2.err)"; }
+fi
+
 # Bad configs: one error line, non-zero exit (mpirun fails if any rank does).
 expect() {
   name=$1; want=$2; shift 2
