@@ -55,32 +55,60 @@ def activation_traces(spike_chunks, indices, splits, n_neurons, t_start, t_stop,
     with >= 1 spike in [t_start + (k0 + k) step, + window), for every window that ends by t_stop.
 
     spike_chunks(t0, t1) -> (times ms, ids) of the spikes in [t0, t1).
+
+    Work is proportional to the spikes of pattern members, not to windows x neurons: a spike
+    in 10-ms bin b makes its neuron active in windows b - per + 1 .. b (per = window / step);
+    a neuron's spikes closer than `per` bins merge into one run of active windows, and each
+    run adds +1 at its first and -1 after its last window to the difference array of every
+    pattern the neuron belongs to; a cumulative sum along time gives the member counts.
     """
     per = int(round(window / step))
     if abs(per * step - window) > 1e-9:
         raise ValueError("window must be a whole number of steps")
     n_windows = int(math.floor((t_stop - t_start - window) / step + 1e-9)) + 1
+    indices = np.asarray(indices, dtype=np.int64)
+    splits = np.asarray(splits, dtype=np.int64)
+    P = len(splits) - 1
     sizes = np.diff(splits).astype(np.float64)
     safe = np.where(sizes > 0, sizes, 1.0)
+    # neuron -> the patterns it belongs to (CSR by neuron)
+    pattern_of = np.repeat(np.arange(P, dtype=np.int64), np.diff(splits))
+    by_neuron = np.argsort(indices, kind="stable")
+    member_patterns = pattern_of[by_neuron]
+    degree = np.bincount(indices, minlength=n_neurons).astype(np.int64)
+    first = np.concatenate([[0], np.cumsum(degree)])[:-1]
     k0 = 0
     while k0 < n_windows:
         k1 = min(n_windows, k0 + chunk_windows)
-        nb = (k1 - k0) + per - 1  # 10-ms bins covering windows k0..k1-1
+        W = k1 - k0
+        nb = W + per - 1  # 10-ms bins covering windows k0..k1-1
         a = t_start + k0 * step
         times, ids = spike_chunks(a, a + nb * step)
-        # time-major layout (bins x neurons): the pattern sums below run along contiguous rows
-        occ = np.zeros((nb + 1, n_neurons), dtype=np.int32)
-        b = np.floor((times - a) / step).astype(np.int64)
-        ok = (b >= 0) & (b < nb)
-        occ[b[ok] + 1, ids[ok]] = 1
-        c = np.cumsum(occ, axis=0)
-        active = (c[per:per + (k1 - k0)] - c[0:(k1 - k0)]) > 0  # window x neuron
-        if len(indices):
-            counts = np.add.reduceat(active[:, indices].view(np.uint8), splits[:-1].clip(max=len(indices) - 1),
-                                     axis=1, dtype=np.int32).T
-            counts[sizes == 0] = 0
-        else:
-            counts = np.zeros((len(sizes), k1 - k0), np.int32)
+        ids = np.asarray(ids, dtype=np.int64)
+        b = np.floor((np.asarray(times) - a) / step).astype(np.int64)
+        ok = (b >= 0) & (b < nb) & (ids >= 0) & (ids < n_neurons)
+        b, ids = b[ok], ids[ok]
+        keep = degree[ids] > 0  # cells outside every pattern do not count
+        b, ids = b[keep], ids[keep]
+        counts = np.zeros((P, W), dtype=np.int64)
+        if len(b):
+            key = np.sort(ids * nb + b)  # order by (cell, bin)
+            ids, b = np.divmod(key, nb)
+            new = np.ones(len(b), dtype=bool)
+            new[1:] = (ids[1:] != ids[:-1]) | (b[1:] - b[:-1] >= per)
+            starts = np.flatnonzero(new)
+            last = np.append(starts[1:], len(b)) - 1
+            cell = ids[starts]
+            w0 = np.maximum(b[starts] - per + 1, 0)  # active windows [w0, w1)
+            w1 = np.minimum(b[last] + 1, W)
+            d = degree[cell]
+            run = np.repeat(np.arange(len(cell)), d)
+            offset = np.arange(int(d.sum())) - np.repeat(np.cumsum(d) - d, d)
+            pat = member_patterns[first[cell][run] + offset]
+            width = W + 1
+            diff = (np.bincount(pat * width + w0[run], minlength=P * width)
+                    - np.bincount(pat * width + w1[run], minlength=P * width))
+            counts = np.cumsum(diff.reshape(P, width), axis=1)[:, :W]
         yield k0, counts / safe[:, None]
         k0 = k1
 

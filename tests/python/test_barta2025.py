@@ -76,6 +76,38 @@ class ActivationTest(unittest.TestCase):
         sel = (times >= 1010.0) & (times < 1110.0)
         self.assertAlmostEqual(frac[0, 1], np.isin(m, ids[sel]).mean())
 
+    def test_fractions_match_a_direct_count(self):
+        # Every fraction against a direct count of members with a spike in the window, with
+        # overlapping patterns, an empty pattern, cells in no pattern, bursts, spikes exactly
+        # on bin edges, a start off the 10-ms grid and chunk boundaries.
+        rng = np.random.default_rng(4)
+        n, P = 300, 25
+        idx = [np.sort(rng.choice(n // 2, size=rng.integers(1, 40), replace=False)) for _ in range(P - 1)] + [[]]
+        splits = np.concatenate([[0], np.cumsum([len(i) for i in idx])]).astype(np.int64)
+        indices = np.concatenate(idx).astype(np.int64)
+        cnt = rng.poisson(8.0, size=n)
+        ids = np.repeat(np.arange(n), cnt)
+        times = rng.uniform(0, 3000.0, size=cnt.sum())
+        times[::7] = np.round(times[::7] / 10.0) * 10.0  # on bin edges
+        burst = rng.choice(n // 2, size=30)
+        ids = np.concatenate([ids, burst, burst])
+        times = np.concatenate([times, np.full(30, 1234.5), np.full(30, 1236.0)])
+        o = np.argsort(times, kind="stable")
+        times, ids = times[o], ids[o]
+        t0 = 3.0
+        for chunk_windows in (13, 500):
+            got = np.concatenate([f for _, f in bf.activation_traces(chunks_of(times, ids), indices, splits, n, t0,
+                                                                     3000.0, chunk_windows=chunk_windows)], axis=1)
+            n_windows = int((3000.0 - t0 - 100.0) // 10.0) + 1
+            self.assertEqual(got.shape, (P, n_windows))
+            for k in range(0, n_windows, 7):
+                a = t0 + 10.0 * k
+                active = np.unique(ids[(times >= a) & (times < a + 100.0)])
+                for p in range(P):
+                    m = indices[splits[p]:splits[p + 1]]
+                    want = np.isin(m, active).mean() if len(m) else 0.0
+                    self.assertAlmostEqual(got[p, k], want, msg=(chunk_windows, k, p))
+
     def test_replay_statistics(self):
         pats = np.array([0, 1, 1, 2, 0, 3])
         start_ms = np.array([100.0, 300.0, 400.0, 1000.0, 1500.0, 1900.0])
