@@ -1,6 +1,7 @@
 #include "balnet/network/synapse_store.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <limits>
 
 #include "balnet/core/error.hpp"
@@ -59,6 +60,13 @@ synapse_store::synapse_store(std::uint64_t n_pre, std::vector<raw_synapse>&& syn
   row_seg_[n_pre] = static_cast<std::uint32_t>(seg_delay_.size());
   seg_start_.push_back(static_cast<std::uint32_t>(k));
   std::vector<raw_synapse>().swap(syn);
+  // Uniform weights: equal bits (so +0 and -0, which add differently to a -0 state, differ).
+  if (!weight_.empty()) {
+    const auto first = std::bit_cast<std::uint32_t>(weight_[0]);
+    uniform_ = std::all_of(weight_.begin(), weight_.end(),
+                           [first](float w) { return std::bit_cast<std::uint32_t>(w) == first; });
+    uniform_weight_ = weight_[0];
+  }
 }
 
 std::uint64_t synapse_store::synapse_bytes() const {

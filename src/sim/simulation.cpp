@@ -145,7 +145,29 @@ inline void add_weights(T* __restrict in, const index_t* __restrict tgt, const f
   }
 }
 
+// in[target] += weight (* scale) for a segment whose synapses all have the same weight:
+// the same sums as add_weights, without reading the weights.
+template <class T>
+inline void add_uniform(T* __restrict in, const index_t* __restrict tgt, float w, std::uint32_t b,
+                        std::uint32_t e, double scale) {
+  const T x = scale == 1.0 ? static_cast<T>(w) : static_cast<T>(w) * static_cast<T>(scale);
+  for (std::uint32_t k = b; k < e; ++k) in[tgt[k]] += x;
+}
+
 }  // namespace
+
+void simulation::prefetch_segment(const arrival& a) const {
+  const auto& st = projections_[a.projection].store;
+  const std::uint32_t b = st.syn_begin(a.segment), e = st.syn_end(a.segment);
+  const char* tgt = reinterpret_cast<const char*>(st.targets() + b);
+  const char* w = reinterpret_cast<const char*>(st.weights() + b);
+  const std::size_t bytes = (e - b) * sizeof(float);
+  const bool weights = !st.uniform();
+  for (std::size_t o = 0; o < bytes; o += 64) {
+    __builtin_prefetch(tgt + o);
+    if (weights) __builtin_prefetch(w + o);
+  }
+}
 
 void simulation::deliver(step_t t) {
   auto& bucket = buckets_[static_cast<std::size_t>(t % static_cast<step_t>(buckets_.size()))];
@@ -156,7 +178,13 @@ void simulation::deliver(step_t t) {
     if (a.projection != b.projection) return a.projection < b.projection;
     return a.segment < b.segment;
   });
-  for (const auto& a : bucket) {
+  // The rows of a step's arrivals lie scattered over the CSR (larger than L2 for big
+  // networks): fetch the rows a few arrivals ahead so their cache misses overlap.
+  constexpr std::size_t ahead = 2;
+  for (std::size_t i = 0; i < std::min(ahead, bucket.size()); ++i) prefetch_segment(bucket[i]);
+  for (std::size_t i = 0; i < bucket.size(); ++i) {
+    if (i + ahead < bucket.size()) prefetch_segment(bucket[i + ahead]);
+    const auto& a = bucket[i];
     const auto& ps = projections_[a.projection];
     if (ps.spec->p_release < 1.0) {
       // Stochastic release: one keyed draw per synapse and spike (network/release.hpp).
@@ -167,7 +195,13 @@ void simulation::deliver(step_t t) {
       const index_t* __restrict tgt = ps.store.targets();
       const float* __restrict w = ps.store.weights();
       const std::uint32_t b = ps.store.syn_begin(a.segment), e = ps.store.syn_end(a.segment);
-      if (ps.input) {
+      if (ps.store.uniform()) {
+        if (ps.input) {
+          add_uniform(ps.input, tgt, ps.store.uniform_weight(), b, e, ps.scale);
+        } else {
+          add_uniform(ps.input_single, tgt, ps.store.uniform_weight(), b, e, ps.scale);
+        }
+      } else if (ps.input) {
         add_weights(ps.input, tgt, w, b, e, ps.scale);
       } else {
         add_weights(ps.input_single, tgt, w, b, e, ps.scale);

@@ -38,8 +38,20 @@ class synapse_store {
   std::uint16_t delay(std::uint32_t s) const { return seg_delay_[s]; }
 
   const index_t* targets() const { return target_.data(); }
-  float* weights() { return weight_.data(); }
+  // Mutable access ends the uniform-weight fast path below for good: whoever writes weights
+  // (plasticity, checkpoint loading) gets them through here.
+  float* weights() {
+    uniform_ = false;
+    return weight_.data();
+  }
   const float* weights() const { return weight_.data(); }
+
+  // True while every synapse has the same weight (bit for bit) and no mutable pointer to
+  // the weights was handed out: delivery then adds uniform_weight() without reading the
+  // weight array, half the memory traffic of a spike (static projections with constant
+  // weights, as in COBA).
+  bool uniform() const { return uniform_; }
+  float uniform_weight() const { return uniform_weight_; }
 
   // Smallest and largest delay (steps); 0 if empty.
   std::uint16_t min_delay() const { return min_delay_; }
@@ -56,6 +68,8 @@ class synapse_store {
   std::vector<index_t> target_;
   std::vector<float> weight_;
   std::uint16_t min_delay_ = 0, max_delay_ = 0;
+  bool uniform_ = false;
+  float uniform_weight_ = 0.0f;
 };
 
 }  // namespace balnet
