@@ -156,35 +156,18 @@ inline void add_uniform(T* __restrict in, const index_t* __restrict tgt, float w
 
 }  // namespace
 
-void simulation::prefetch_segment(const arrival& a) const {
-  const auto& st = projections_[a.projection].store;
-  const std::uint32_t b = st.syn_begin(a.segment), e = st.syn_end(a.segment);
-  const char* tgt = reinterpret_cast<const char*>(st.targets() + b);
-  const char* w = reinterpret_cast<const char*>(st.weights() + b);
-  const std::size_t bytes = (e - b) * sizeof(float);
-  const bool weights = !st.uniform();
-  for (std::size_t o = 0; o < bytes; o += 64) {
-    __builtin_prefetch(tgt + o);
-    if (weights) __builtin_prefetch(w + o);
-  }
-}
-
 void simulation::deliver(step_t t) {
   auto& bucket = buckets_[static_cast<std::size_t>(t % static_cast<step_t>(buckets_.size()))];
   if (bucket.empty()) return;
   // (arrival step, source gid) order: the sum into each neuron never depends on the partition.
-  std::sort(bucket.begin(), bucket.end(), [](const arrival& a, const arrival& b) {
+  // On one rank with one delay per projection the bucket is scheduled in this order already.
+  const auto order = [](const arrival& a, const arrival& b) {
     if (a.src != b.src) return a.src < b.src;
     if (a.projection != b.projection) return a.projection < b.projection;
     return a.segment < b.segment;
-  });
-  // The rows of a step's arrivals lie scattered over the CSR (larger than L2 for big
-  // networks): fetch the rows a few arrivals ahead so their cache misses overlap.
-  constexpr std::size_t ahead = 2;
-  for (std::size_t i = 0; i < std::min(ahead, bucket.size()); ++i) prefetch_segment(bucket[i]);
-  for (std::size_t i = 0; i < bucket.size(); ++i) {
-    if (i + ahead < bucket.size()) prefetch_segment(bucket[i + ahead]);
-    const auto& a = bucket[i];
+  };
+  if (!std::is_sorted(bucket.begin(), bucket.end(), order)) std::sort(bucket.begin(), bucket.end(), order);
+  for (const auto& a : bucket) {
     const auto& ps = projections_[a.projection];
     if (ps.spec->p_release < 1.0) {
       // Stochastic release: one keyed draw per synapse and spike (network/release.hpp).

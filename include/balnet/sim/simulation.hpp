@@ -111,7 +111,6 @@ class simulation {
     std::uint32_t projection;
     std::uint32_t segment;
   };
-  void prefetch_segment(const arrival& a) const;  // the synapses of a's segment, into cache
 
   network_spec spec_;
   communicator& comm_;
