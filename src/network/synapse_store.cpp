@@ -69,8 +69,23 @@ synapse_store::synapse_store(std::uint64_t n_pre, std::vector<raw_synapse>&& syn
   }
 }
 
+bool synapse_store::make_compact() {
+  if (compact()) return true;
+  if (!uniform_ || target_.empty()) return false;
+  if (*std::max_element(target_.begin(), target_.end()) > std::numeric_limits<std::uint16_t>::max()) return false;
+  target16_.assign(target_.begin(), target_.end());
+  std::vector<index_t>().swap(target_);
+  return true;
+}
+
+void synapse_store::expand() {
+  target_.assign(target16_.begin(), target16_.end());
+  std::vector<std::uint16_t>().swap(target16_);
+}
+
 std::uint64_t synapse_store::synapse_bytes() const {
-  return target_.size() * sizeof(index_t) + weight_.size() * sizeof(float);
+  return target_.size() * sizeof(index_t) + target16_.size() * sizeof(std::uint16_t) +
+         weight_.size() * sizeof(float);
 }
 
 std::uint64_t synapse_store::index_bytes() const {
