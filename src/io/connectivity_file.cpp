@@ -100,7 +100,7 @@ void save_connectivity(const std::string& path, communicator& comm, const networ
     for (std::uint32_t j = 0; j < st.rows(); ++j) {
       for (std::uint32_t s = st.seg_begin(j); s < st.seg_end(j); ++s) {
         for (std::uint32_t k = st.syn_begin(s); k < st.syn_end(s); ++k) {
-          const record r{spop.first_gid + j, tg[st.targets()[k]], st.weights()[k], st.delay(s)};
+          const record r{spop.first_gid + j, tg[st.target(k)], st.weights()[k], st.delay(s)};
           per_dest[std::min<std::uint64_t>(ranks - 1, r.post * ranks / std::max<std::uint64_t>(1, total))].push_back(r);
         }
       }

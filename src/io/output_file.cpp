@@ -90,51 +90,60 @@ std::uint64_t spike_recorder::written(std::size_t p) const {
 void spike_recorder::flush(step_t end) {
   auto& comm = out_.comm();
   const int ranks = comm.size();
-  // Rank k gathers the spikes of the k-th slice of [window_start_, end) and writes them
-  // after the slices of ranks < k: the file is sorted by (time, gid) for any rank count.
-  const step_t start = window_start_;
-  const step_t span = std::max<step_t>(1, end - start);
-  std::vector<std::vector<entry>> per_dest(static_cast<std::size_t>(ranks));
-  for (const auto& e : buffer_) {
-    const auto k = static_cast<std::size_t>(((e.step - start) * ranks) / span);
-    per_dest[std::min<std::size_t>(k, static_cast<std::size_t>(ranks - 1))].push_back(e);
-  }
-  buffer_.clear();
-  std::vector<int> counts;
-  auto mine = comm.exchange(per_dest, &counts);
-  // Each rank's block is sorted by (step, gid): merge the runs pairwise.
   const auto less = [](const entry& a, const entry& b) {
     return a.step != b.step ? a.step < b.step : a.gid < b.gid;
   };
-  std::vector<std::size_t> bounds = {0};
-  for (int c : counts) bounds.push_back(bounds.back() + static_cast<std::size_t>(c));
-  while (bounds.size() > 2) {
-    std::vector<std::size_t> next = {0};
-    for (std::size_t k = 0; k + 2 < bounds.size(); k += 2) {
-      std::inplace_merge(mine.begin() + static_cast<std::ptrdiff_t>(bounds[k]),
-                         mine.begin() + static_cast<std::ptrdiff_t>(bounds[k + 1]),
-                         mine.begin() + static_cast<std::ptrdiff_t>(bounds[k + 2]), less);
-      next.push_back(bounds[k + 2]);
+  // The scratch vectors are members: they keep their capacity from flush to flush, so a
+  // flush touches memory that is already mapped (fresh pages cost a fault each).
+  const std::vector<entry>* window = &buffer_;
+  if (ranks == 1) {
+    // One rank holds the whole window, recorded in (step, gid) order already.
+    if (!std::is_sorted(buffer_.begin(), buffer_.end(), less)) std::stable_sort(buffer_.begin(), buffer_.end(), less);
+  } else {
+    // Rank k gathers the spikes of the k-th slice of [window_start_, end) and writes them
+    // after the slices of ranks < k: the file is sorted by (time, gid) for any rank count.
+    const step_t start = window_start_;
+    const step_t span = std::max<step_t>(1, end - start);
+    per_dest_.resize(static_cast<std::size_t>(ranks));
+    for (auto& v : per_dest_) v.clear();
+    for (const auto& e : buffer_) {
+      const auto k = static_cast<std::size_t>(((e.step - start) * ranks) / span);
+      per_dest_[std::min<std::size_t>(k, static_cast<std::size_t>(ranks - 1))].push_back(e);
     }
-    if (bounds.size() % 2 == 0) next.push_back(bounds.back());
-    bounds.swap(next);
+    buffer_.clear();
+    std::vector<int> counts;
+    mine_ = comm.exchange(per_dest_, &counts);
+    // Each rank's block is sorted by (step, gid): merge the runs pairwise.
+    std::vector<std::size_t> bounds = {0};
+    for (int c : counts) bounds.push_back(bounds.back() + static_cast<std::size_t>(c));
+    while (bounds.size() > 2) {
+      std::vector<std::size_t> next = {0};
+      for (std::size_t k = 0; k + 2 < bounds.size(); k += 2) {
+        std::inplace_merge(mine_.begin() + static_cast<std::ptrdiff_t>(bounds[k]),
+                           mine_.begin() + static_cast<std::ptrdiff_t>(bounds[k + 1]),
+                           mine_.begin() + static_cast<std::ptrdiff_t>(bounds[k + 2]), less);
+        next.push_back(bounds[k + 2]);
+      }
+      if (bounds.size() % 2 == 0) next.push_back(bounds.back());
+      bounds.swap(next);
+    }
+    window = &mine_;
   }
-  std::vector<double> t;
-  std::vector<std::uint64_t> id;
   for (std::size_t p = 0; p < net_.populations.size(); ++p) {
     if (!recorded_[p]) continue;
     const auto& pop = net_.populations[p];
-    t.clear();
-    id.clear();
-    for (const auto& e : mine) {
+    t_.clear();
+    id_.clear();
+    for (const auto& e : *window) {
       if (pop.contains(e.gid)) {
-        t.push_back(static_cast<double>(e.step) * net_.run.dt);
-        id.push_back(e.gid - pop.first_gid);
+        t_.push_back(static_cast<double>(e.step) * net_.run.dt);
+        id_.push_back(e.gid - pop.first_gid);
       }
     }
-    times_[p].append(comm, t.data(), t.size());
-    ids_[p].append(comm, id.data(), id.size());
+    times_[p].append(comm, t_.data(), t_.size());
+    ids_[p].append(comm, id_.data(), id_.size());
   }
+  buffer_.clear();
   window_start_ = end;
 }
 

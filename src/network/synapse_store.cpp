@@ -1,6 +1,7 @@
 #include "balnet/network/synapse_store.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <limits>
 
 #include "balnet/core/error.hpp"
@@ -59,10 +60,32 @@ synapse_store::synapse_store(std::uint64_t n_pre, std::vector<raw_synapse>&& syn
   row_seg_[n_pre] = static_cast<std::uint32_t>(seg_delay_.size());
   seg_start_.push_back(static_cast<std::uint32_t>(k));
   std::vector<raw_synapse>().swap(syn);
+  // Uniform weights: equal bits (so +0 and -0, which add differently to a -0 state, differ).
+  if (!weight_.empty()) {
+    const auto first = std::bit_cast<std::uint32_t>(weight_[0]);
+    uniform_ = std::all_of(weight_.begin(), weight_.end(),
+                           [first](float w) { return std::bit_cast<std::uint32_t>(w) == first; });
+    uniform_weight_ = weight_[0];
+  }
+}
+
+bool synapse_store::make_compact() {
+  if (compact()) return true;
+  if (!uniform_ || target_.empty()) return false;
+  if (*std::max_element(target_.begin(), target_.end()) > std::numeric_limits<std::uint16_t>::max()) return false;
+  target16_.assign(target_.begin(), target_.end());
+  std::vector<index_t>().swap(target_);
+  return true;
+}
+
+void synapse_store::expand() {
+  target_.assign(target16_.begin(), target16_.end());
+  std::vector<std::uint16_t>().swap(target16_);
 }
 
 std::uint64_t synapse_store::synapse_bytes() const {
-  return target_.size() * sizeof(index_t) + weight_.size() * sizeof(float);
+  return target_.size() * sizeof(index_t) + target16_.size() * sizeof(std::uint16_t) +
+         weight_.size() * sizeof(float);
 }
 
 std::uint64_t synapse_store::index_bytes() const {

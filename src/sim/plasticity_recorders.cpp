@@ -70,7 +70,6 @@ void for_each_synapse(const simulation& sim, std::size_t proj, F&& f) {
   const auto& st = sim.store(proj);
   const auto& post_gids = sim.local_gids(pr.target);
   const gid_t pre0 = net.populations[pr.source].first_gid;
-  const index_t* tgt = st.targets();
   std::map<gid_t, std::uint32_t> seen;
   for (std::uint64_t r = 0; r < st.rows(); ++r) {
     const auto row = static_cast<std::uint32_t>(r);
@@ -78,7 +77,7 @@ void for_each_synapse(const simulation& sim, std::size_t proj, F&& f) {
     seen.clear();
     for (std::uint32_t s = st.seg_begin(row); s < st.seg_end(row); ++s) {
       for (std::uint32_t k = st.syn_begin(s); k < st.syn_end(s); ++k) {
-        const gid_t post = post_gids[tgt[k]];
+        const gid_t post = post_gids[st.target(k)];
         const std::uint32_t occ = seen[post]++;
         f(synapse_id{k, static_cast<gid_t>(pre0 + row), post, occ, st.delay(s)});
       }

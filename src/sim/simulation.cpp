@@ -96,6 +96,10 @@ void simulation::build() {
       plasticity_.reset();
     }
   }
+  // Static projections with uniform weights keep their targets as uint16 where they fit.
+  for (auto& ps : projections_) {
+    if (!ps.plastic && ps.spec->p_release >= 1.0) ps.store.make_compact();
+  }
   // Routing: which presynaptic gids this rank needs.
   {
     std::vector<gid_t> needed;
@@ -145,17 +149,28 @@ inline void add_weights(T* __restrict in, const index_t* __restrict tgt, const f
   }
 }
 
+// in[target] += weight (* scale) for a segment whose synapses all have the same weight:
+// the same sums as add_weights, without reading the weights.
+template <class T, class Index>
+inline void add_uniform(T* __restrict in, const Index* __restrict tgt, float w, std::uint32_t b,
+                        std::uint32_t e, double scale) {
+  const T x = scale == 1.0 ? static_cast<T>(w) : static_cast<T>(w) * static_cast<T>(scale);
+  for (std::uint32_t k = b; k < e; ++k) in[tgt[k]] += x;
+}
+
 }  // namespace
 
 void simulation::deliver(step_t t) {
   auto& bucket = buckets_[static_cast<std::size_t>(t % static_cast<step_t>(buckets_.size()))];
   if (bucket.empty()) return;
   // (arrival step, source gid) order: the sum into each neuron never depends on the partition.
-  std::sort(bucket.begin(), bucket.end(), [](const arrival& a, const arrival& b) {
+  // On one rank with one delay per projection the bucket is scheduled in this order already.
+  const auto order = [](const arrival& a, const arrival& b) {
     if (a.src != b.src) return a.src < b.src;
     if (a.projection != b.projection) return a.projection < b.projection;
     return a.segment < b.segment;
-  });
+  };
+  if (!std::is_sorted(bucket.begin(), bucket.end(), order)) std::sort(bucket.begin(), bucket.end(), order);
   for (const auto& a : bucket) {
     const auto& ps = projections_[a.projection];
     if (ps.spec->p_release < 1.0) {
@@ -164,13 +179,28 @@ void simulation::deliver(step_t t) {
                            a.src, t - ps.store.delay(a.segment), spec_.run.seed, ps.spec->hash,
                            release_threshold(ps.spec->p_release));
     } else {
-      const index_t* __restrict tgt = ps.store.targets();
-      const float* __restrict w = ps.store.weights();
       const std::uint32_t b = ps.store.syn_begin(a.segment), e = ps.store.syn_end(a.segment);
-      if (ps.input) {
-        add_weights(ps.input, tgt, w, b, e, ps.scale);
+      if (ps.store.compact()) {
+        const std::uint16_t* t16 = ps.store.targets16();
+        if (ps.input) {
+          add_uniform(ps.input, t16, ps.store.uniform_weight(), b, e, ps.scale);
+        } else {
+          add_uniform(ps.input_single, t16, ps.store.uniform_weight(), b, e, ps.scale);
+        }
       } else {
-        add_weights(ps.input_single, tgt, w, b, e, ps.scale);
+        const index_t* __restrict tgt = ps.store.targets();
+        const float* __restrict w = ps.store.weights();
+        if (ps.store.uniform()) {
+          if (ps.input) {
+            add_uniform(ps.input, tgt, ps.store.uniform_weight(), b, e, ps.scale);
+          } else {
+            add_uniform(ps.input_single, tgt, ps.store.uniform_weight(), b, e, ps.scale);
+          }
+        } else if (ps.input) {
+          add_weights(ps.input, tgt, w, b, e, ps.scale);
+        } else {
+          add_weights(ps.input_single, tgt, w, b, e, ps.scale);
+        }
       }
     }
     // Presynaptic updates and trace jumps, after transmission with the old weights (on every

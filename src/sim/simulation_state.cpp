@@ -71,11 +71,10 @@ const std::string& simulation::structure_fingerprint() {
     const auto& post = gids_[pr.target];
     const auto& st = ps.store;
     std::uint64_t n = st.size(), h = 0;
-    const index_t* tgt = st.targets();
     for (std::uint32_t row = 0; row < st.rows(); ++row) {
       for (std::uint32_t s = st.seg_begin(row); s < st.seg_end(row); ++s) {
         for (std::uint32_t k = st.syn_begin(s); k < st.syn_end(s); ++k) {
-          h += mix64(mix64(first + row) ^ (post[tgt[k]] * 0x100000001B3ull) ^ (std::uint64_t{st.delay(s)} << 48));
+          h += mix64(mix64(first + row) ^ (post[st.target(k)] * 0x100000001B3ull) ^ (std::uint64_t{st.delay(s)} << 48));
         }
       }
     }

@@ -80,7 +80,7 @@ outcome run(communicator& comm, const network_spec& net) {
       std::map<gid_t, std::uint32_t> seen;
       for (std::uint32_t s = st.seg_begin(row); s < st.seg_end(row); ++s) {
         for (std::uint32_t k = st.syn_begin(s); k < st.syn_end(s); ++k) {
-          const gid_t post = post_gids[st.targets()[k]];
+          const gid_t post = post_gids[st.target(k)];
           std::uint32_t bits;
           std::memcpy(&bits, st.weights() + k, sizeof bits);
           w.push_back({p, static_cast<gid_t>(net.populations[pr.source].first_gid + row), post, seen[post]++, bits});

@@ -1,6 +1,7 @@
 // The CSR synapse store: rows by presynaptic neuron, segments by delay, stable order.
 #include <gtest/gtest.h>
 
+#include "balnet/core/error.hpp"
 #include "balnet/network/synapse_store.hpp"
 
 using namespace balnet;
@@ -30,4 +31,42 @@ TEST(synapse_store, rows_and_delay_segments) {
   EXPECT_EQ(st.weights()[st.syn_begin(s3)], 1.0f);
   EXPECT_EQ(st.weights()[st.syn_begin(s3) + 1], 4.0f);
   EXPECT_EQ(st.synapse_bytes(), 6u * 8u);
+}
+
+TEST(synapse_store, uniform_weights_and_compact_targets) {
+  // Uniform weights: compact uint16 targets, 6 bytes per synapse, the same targets.
+  std::vector<raw_synapse> s = {{1, 7, 2.5f, 1}, {0, 65535, 2.5f, 2}, {1, 3, 2.5f, 1}, {0, 0, 2.5f, 1}};
+  synapse_store st(2, std::move(s));
+  ASSERT_TRUE(st.uniform());
+  EXPECT_EQ(st.uniform_weight(), 2.5f);
+  std::vector<index_t> before(st.targets(), st.targets() + st.size());
+  ASSERT_TRUE(st.make_compact());
+  EXPECT_TRUE(st.compact());
+  EXPECT_EQ(st.synapse_bytes(), 4u * 6u);
+  EXPECT_THROW(st.targets(), balnet::error);  // no uint32 targets while compact
+  for (std::uint64_t k = 0; k < st.size(); ++k) {
+    EXPECT_EQ(st.target(k), before[k]);
+    EXPECT_EQ(st.targets16()[k], before[k]);
+  }
+  // Mutable weights end both the uniform path and the compact form.
+  st.weights()[0] = 1.0f;
+  EXPECT_FALSE(st.uniform());
+  EXPECT_FALSE(st.compact());
+  EXPECT_EQ(st.synapse_bytes(), 4u * 8u);
+  EXPECT_EQ(std::vector<index_t>(st.targets(), st.targets() + st.size()), before);
+}
+
+TEST(synapse_store, not_compact_unless_uniform_and_small) {
+  // Different weights (+0 and -0 count as different: they add differently to a -0 state).
+  synapse_store a(1, {{0, 0, 0.0f, 1}, {0, 1, -0.0f, 1}});
+  EXPECT_FALSE(a.uniform());
+  EXPECT_FALSE(a.make_compact());
+  // A target beyond uint16.
+  synapse_store b(1, {{0, 65536, 1.0f, 1}, {0, 1, 1.0f, 1}});
+  EXPECT_TRUE(b.uniform());
+  EXPECT_FALSE(b.make_compact());
+  EXPECT_EQ(b.synapse_bytes(), 2u * 8u);
+  // Empty store.
+  synapse_store c(3, {});
+  EXPECT_FALSE(c.make_compact());
 }

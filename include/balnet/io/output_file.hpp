@@ -76,6 +76,11 @@ class spike_recorder {
   std::vector<bool> recorded_;
   std::vector<h5::appendable> times_, ids_;
   std::vector<entry> buffer_;
+  // Scratch of flush(), kept between flushes (see flush()).
+  std::vector<std::vector<entry>> per_dest_;
+  std::vector<entry> mine_;
+  std::vector<double> t_;
+  std::vector<std::uint64_t> id_;
   step_t window_start_ = 0;
 };
 

@@ -86,7 +86,7 @@ struct run_spec {
   // recording
   std::vector<std::size_t> record_spikes;  // population indices
   double rate_bin = 1.0;                   // ms
-  std::uint64_t flush_spikes = 1u << 22;   // flush when a rank holds this many spikes
+  std::uint64_t flush_spikes = 1u << 16;   // flush when a rank holds this many spikes
   // rate checker
   double check_rate_min = 0.0;   // Hz; 0 disables the silence check
   double check_rate_max = 1000.0;  // Hz
