@@ -17,6 +17,7 @@ set -u
 : "${BALNET:?set BALNET to the balnet executable}"
 : "${BALNET_SOURCE:?set BALNET_SOURCE to the source tree}"
 BALNET=$(readlink -f "$BALNET")
+BALNET_SOURCE=$(readlink -f "$BALNET_SOURCE")
 HERE=$BALNET_SOURCE/tests/slurm
 JOBS=$BALNET_SOURCE/jobs
 CONFIGS=$BALNET_SOURCE/configs
@@ -37,6 +38,11 @@ if [[ $have_slurm == 0 && $(id -u) != 0 ]]; then
   exit 77
 fi
 [[ $(id -u) == 0 ]] || { echo "skipped: the private SLURM cluster runs its daemons as root"; exit 77; }
+
+# A fresh folder for this run's outputs: job ids restart at 1 in every new cluster, so a job
+# log left by an earlier run (same name) would be read as this run's.
+WORK=$PWD/slurm_jobs.work
+rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || { echo "cannot make $WORK" >&2; exit 1; }
 
 # A private cluster: own state folder and a free pair of ports (so that it can run beside
 # another cluster, e.g. a second build tree's test).
