@@ -31,24 +31,8 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.2fs", b-a}'; }
 T0=$(now)
 
-# alive PIDFILE COMM: the pid in PIDFILE runs a program called COMM
-# (guards against a stale pid file whose pid was reused by something else)
-alive() {
-  local pid
-  [[ -s $1 ]] || return 1
-  pid=$(<"$1")
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
-    [[ "$(cat /proc/"$pid"/comm 2>/dev/null)" == "$2" ]]
-}
-
-stop_daemon() {  # stop_daemon PIDFILE COMM: SIGTERM the pid in PIDFILE, wait, SIGKILL
-  local pid
-  alive "$1" "$2" || return 0
-  pid=$(<"$1"); kill -TERM "$pid"
-  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-  rm -f "$1"; log "stopped $2 (pid $pid)"
-}
+# shellcheck source=daemons.bash
+source "$HERE/daemons.bash"
 
 wait_for() {  # wait_for SECONDS DESCRIPTION CMD...
   local limit=$1 what=$2; shift 2
