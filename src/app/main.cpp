@@ -160,18 +160,14 @@ config load_config(communicator& comm, const cli& c, const state_set* restart) {
     for (std::string line; std::getline(old, line);) {
       if (!line.empty()) sets.push_back(line);
     }
-    sets.insert(sets.end(), c.sets.begin(), c.sets.end());
-    if (c.seed) sets.push_back("run.seed=" + *c.seed);
-    if (c.output) sets.push_back("run.output=" + *c.output);
+    const auto now = config::command_line_overrides(c.sets, "run", c.seed, c.output);
+    sets.insert(sets.end(), now.begin(), now.end());
     cfg.apply_overrides(sets);
     return cfg;
   }
   const std::string text = read_config_text(comm, c.config_path);
   config cfg = config::parse(text, c.config_path);
-  std::vector<std::string> sets = c.sets;
-  if (c.seed) sets.push_back("run.seed=" + *c.seed);
-  if (c.output) sets.push_back("run.output=" + *c.output);
-  cfg.apply_overrides(sets);
+  cfg.apply_overrides(config::command_line_overrides(c.sets, "run", c.seed, c.output));
   return cfg;
 }
 

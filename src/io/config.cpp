@@ -141,6 +141,14 @@ void config::set(const std::string& key, const std::string& value, const std::st
   param_cache_.clear();
 }
 
+std::vector<std::string> config::command_line_overrides(std::vector<std::string> sets, const std::string& section,
+                                                        const std::optional<std::string>& seed,
+                                                        const std::optional<std::string>& output) {
+  if (seed) sets.push_back(section + ".seed=" + *seed);
+  if (output) sets.push_back(section + ".output=" + *output);
+  return sets;
+}
+
 void config::apply_overrides(const std::vector<std::string>& assignments) {
   std::vector<std::pair<std::string, std::string>> parsed;
   for (const auto& a : assignments) {

@@ -88,10 +88,7 @@ rates_cli parse(int argc, char** argv) {
 config load(communicator& comm, const rates_cli& c) {
   const std::string text = read_config_text(comm, c.config_path);
   config cfg = config::parse(text, c.config_path);
-  std::vector<std::string> sets = c.sets;
-  if (c.seed) sets.push_back("rates.seed=" + *c.seed);
-  if (c.output) sets.push_back("rates.output=" + *c.output);
-  cfg.apply_overrides(sets);
+  cfg.apply_overrides(config::command_line_overrides(c.sets, "rates", c.seed, c.output));
   return cfg;
 }
 

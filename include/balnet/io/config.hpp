@@ -27,6 +27,11 @@ class config {
 
   // Applies overrides "section.key=value" (in order) after the selected variant.
   void apply_overrides(const std::vector<std::string>& assignments);
+  // The overrides of a command line, in the order they apply: the --set assignments, then
+  // --seed and --output as `section`.seed and `section`.output.
+  static std::vector<std::string> command_line_overrides(std::vector<std::string> sets, const std::string& section,
+                                                         const std::optional<std::string>& seed,
+                                                         const std::optional<std::string>& output);
 
   const std::string& file_name() const { return file_name_; }
   const std::string& source_text() const { return text_; }
