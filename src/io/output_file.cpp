@@ -110,7 +110,6 @@ void spike_recorder::flush(step_t end) {
       const auto k = static_cast<std::size_t>(((e.step - start) * ranks) / span);
       per_dest_[std::min<std::size_t>(k, static_cast<std::size_t>(ranks - 1))].push_back(e);
     }
-    buffer_.clear();
     std::vector<int> counts;
     mine_ = comm.exchange(per_dest_, &counts);
     // Each rank's block is sorted by (step, gid): merge the runs pairwise.

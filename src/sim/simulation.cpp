@@ -180,27 +180,19 @@ void simulation::deliver(step_t t) {
                            release_threshold(ps.spec->p_release));
     } else {
       const std::uint32_t b = ps.store.syn_begin(a.segment), e = ps.store.syn_end(a.segment);
-      if (ps.store.compact()) {
-        const std::uint16_t* t16 = ps.store.targets16();
-        if (ps.input) {
-          add_uniform(ps.input, t16, ps.store.uniform_weight(), b, e, ps.scale);
+      const auto add = [&](auto* in) {  // double or single-precision receptor inputs
+        if (ps.store.compact()) {
+          add_uniform(in, ps.store.targets16(), ps.store.uniform_weight(), b, e, ps.scale);
+        } else if (ps.store.uniform()) {
+          add_uniform(in, ps.store.targets(), ps.store.uniform_weight(), b, e, ps.scale);
         } else {
-          add_uniform(ps.input_single, t16, ps.store.uniform_weight(), b, e, ps.scale);
+          add_weights(in, ps.store.targets(), ps.store.weights(), b, e, ps.scale);
         }
+      };
+      if (ps.input) {
+        add(ps.input);
       } else {
-        const index_t* __restrict tgt = ps.store.targets();
-        const float* __restrict w = ps.store.weights();
-        if (ps.store.uniform()) {
-          if (ps.input) {
-            add_uniform(ps.input, tgt, ps.store.uniform_weight(), b, e, ps.scale);
-          } else {
-            add_uniform(ps.input_single, tgt, ps.store.uniform_weight(), b, e, ps.scale);
-          }
-        } else if (ps.input) {
-          add_weights(ps.input, tgt, w, b, e, ps.scale);
-        } else {
-          add_weights(ps.input_single, tgt, w, b, e, ps.scale);
-        }
+        add(ps.input_single);
       }
     }
     // Presynaptic updates and trace jumps, after transmission with the old weights (on every
