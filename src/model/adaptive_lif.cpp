@@ -48,7 +48,7 @@ adaptive_lif_group::adaptive_lif_group(const adaptive_lif_params& p,
   H2_.assign(n, 0.0);
   a1_.resize(n);
   refractory_.assign(n, 0);
-  clamped_.assign(n, 0);
+  spiked_.assign(n, 0);
   current_.assign(n, 0.0);
   drive_I_.assign(n, 0.0);
   drive_G_.assign(n, 0.0);
@@ -73,46 +73,84 @@ void adaptive_lif_group::update(step_t, std::vector<index_t>& spiked) {
   if (delta) std::fill(drive_V_.begin(), drive_V_.end(), 0.0);
   bank_.step(I, drive_G_.data(), delta ? drive_V_.data() : nullptr);
 
-  double* __restrict V = V_.data();
-  double* __restrict H1 = H1_.data();
-  double* __restrict H2 = H2_.data();
-  std::int32_t* __restrict ref = refractory_.data();
-  std::uint8_t* __restrict clamped = clamped_.data();
-  const double* __restrict G = drive_G_.data();
-  const double* __restrict DV = drive_V_.data();
-  const double C = p_.C, gL = p_.g_L, EL = p_.E_L, h = dt_;
-  const bool ee = p_.method == integrator::exp_euler;
-  const double d1 = ee ? std::exp(-h / p_.tau_H1) : 1.0 - h / p_.tau_H1;
-  const double d2 = ee ? std::exp(-h / p_.tau_H2) : 1.0 - h / p_.tau_H2;
+  if (p_.method == integrator::exp_euler) {
+    delta ? integrate<true, true>(spiked) : integrate<true, false>(spiked);
+  } else {
+    delta ? integrate<false, true>(spiked) : integrate<false, false>(spiked);
+  }
+}
+
+namespace {
+
+struct alif_constants {
+  double C, gL, EL, h, d1, d2, t0, tmin, tmax, Vr, a2;
+  std::int32_t ref_steps;
+};
+
+// One fused, branch-free pass over the cells (the compiler vectorises it): membrane,
+// refractory counter, both threshold components and the spike test, with selects instead of
+// branches. The arithmetic is the same, operation by operation, as the earlier two-pass loop
+// (decay of H1/H2, then theta = clip(theta_0 + H1 + H2), spike when not clamped and V > theta).
+template <bool ExpEuler, bool Delta>
+void alif_kernel(std::size_t n, const alif_constants k, double* __restrict V, double* __restrict H1,
+                 double* __restrict H2, std::int32_t* __restrict ref, std::uint8_t* __restrict spk,
+                 const double* __restrict A1, const double* __restrict I, const double* __restrict G,
+                 const double* __restrict DV) {
+  const double C = k.C, gL = k.gL, EL = k.EL, h = k.h, d1 = k.d1, d2 = k.d2;
+  const double t0 = k.t0, tmin = k.tmin, tmax = k.tmax, Vr = k.Vr, a2 = k.a2;
+  const std::int32_t ref_steps = k.ref_steps;
   for (std::size_t i = 0; i < n; ++i) {
-    const bool refr = ref[i] > 0;
-    double v = V[i];
-    if (delta) v += refr ? 0.0 : DV[i];
+    const std::int32_t r = ref[i];
+    const bool refr = r > 0;
+    const double v0 = V[i], a1 = A1[i];
+    double v = v0;
+    if constexpr (Delta) v += DV[i];  // only used when not refractory
     const double gt = gL + G[i];
     double vn;
-    if (ee) {
+    if constexpr (ExpEuler) {
       const double vinf = (gL * EL + I[i]) / gt;
       vn = (v - vinf) * exp_det(-h * gt / C) + vinf;
     } else {
       vn = v + h * (gL * (EL - v) + I[i] - G[i] * v) / C;
     }
-    V[i] = refr ? V[i] : vn;
-    clamped[i] = refr ? 1 : 0;
-    ref[i] = refr ? ref[i] - 1 : 0;
-    H1[i] *= d1;
-    H2[i] *= d2;
+    const double h1 = H1[i] * d1;
+    const double h2 = H2[i] * d2;
+    const double raw = t0 + h1 + h2;
+    const double theta = raw < tmin ? tmin : (tmax < raw ? tmax : raw);  // std::clamp
+    const bool spike = !refr & (vn > theta);
+    V[i] = spike ? Vr : (refr ? v0 : vn);  // this order of the selects vectorises (GCC 12)
+    H1[i] = spike ? h1 + a1 : h1;
+    H2[i] = spike ? h2 + a2 : h2;
+    const std::int32_t left = r - 1;
+    ref[i] = spike ? ref_steps : (left > 0 ? left : 0);
+    spk[i] = spike ? 1 : 0;
   }
-  const double t0 = p_.theta_0, tmin = p_.theta_min, tmax = p_.theta_max;
-  const double Vr = p_.V_reset, a2 = p_.a2;
+}
+
+}  // namespace
+
+template <bool ExpEuler, bool Delta>
+void adaptive_lif_group::integrate(std::vector<index_t>& spiked) {
+  const std::size_t n = V_.size();
+  const double h = dt_;
+  alif_constants k{};
+  k.C = p_.C;
+  k.gL = p_.g_L;
+  k.EL = p_.E_L;
+  k.h = h;
+  k.d1 = ExpEuler ? std::exp(-h / p_.tau_H1) : 1.0 - h / p_.tau_H1;
+  k.d2 = ExpEuler ? std::exp(-h / p_.tau_H2) : 1.0 - h / p_.tau_H2;
+  k.t0 = p_.theta_0;
+  k.tmin = p_.theta_min;
+  k.tmax = p_.theta_max;
+  k.Vr = p_.V_reset;
+  k.a2 = p_.a2;
+  k.ref_steps = ref_steps_;
+  alif_kernel<ExpEuler, Delta>(n, k, V_.data(), H1_.data(), H2_.data(), refractory_.data(), spiked_.data(),
+                               a1_.data(), drive_I_.data(), drive_G_.data(), drive_V_.data());
+  const std::uint8_t* spk = spiked_.data();
   for (std::size_t i = 0; i < n; ++i) {
-    const double theta = std::clamp(t0 + H1[i] + H2[i], tmin, tmax);
-    if (!clamped[i] && V[i] > theta) {
-      spiked.push_back(static_cast<index_t>(i));
-      V[i] = Vr;
-      H1[i] += a1_[i];
-      H2[i] += a2;
-      ref[i] = ref_steps_;
-    }
+    if (spk[i]) spiked.push_back(static_cast<index_t>(i));
   }
 }
 

@@ -56,13 +56,16 @@ class adaptive_lif_group final : public neuron_group {
   std::size_t bytes_per_neuron() const override;
 
  private:
+  template <bool ExpEuler, bool Delta>
+  void integrate(std::vector<index_t>& spiked);
+
   adaptive_lif_params p_;
   receptor_bank bank_;
   double dt_;
   std::int32_t ref_steps_;
   std::vector<double> V_, H1_, H2_, a1_;
   std::vector<std::int32_t> refractory_;
-  std::vector<std::uint8_t> clamped_;  // scratch: refractory during this step
+  std::vector<std::uint8_t> spiked_;  // scratch: 1 where a cell spiked in this step
   std::vector<double> current_, drive_I_, drive_G_, drive_V_;
 };
 
