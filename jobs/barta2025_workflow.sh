@@ -21,6 +21,10 @@
 #     --no-shuffle              skip the shuffled-I->E control
 #     --steps "train ..."       only these steps (train spontaneous shuffle conductances perturbation
 #                               cues analysis summary; default all); the others' outputs must exist
+#     --checkpoint-every T      every balnet run checkpoints every T (e.g. 10min, 100s); a step run
+#                               again continues from its checkpoint, and a step whose output is
+#                               complete is skipped: an interrupted --local chain is resumed by
+#                               running the same command again
 #     --balnet PATH --python PATH
 #
 # Steps for each (P, rule), in folder OUT/P<P>_<rule>/:
@@ -54,6 +58,7 @@ CUE_PATTERNS=""
 DISCARD=10000
 SHUFFLE=1
 STEPS="train spontaneous shuffle conductances perturbation cues analysis summary"
+CKPT_EVERY=""
 BALNET="${BALNET:-$src/build/balnet}"
 PYTHON="${BALNET_PYTHON:-/usr/bin/python3}"
 
@@ -78,12 +83,15 @@ while [ $# -gt 0 ]; do
     --discard) DISCARD="$2"; shift 2 ;;
     --no-shuffle) SHUFFLE=0; shift ;;
     --steps) STEPS="$2"; shift 2 ;;
+    --checkpoint-every) CKPT_EVERY="$2"; shift 2 ;;
     --balnet) BALNET="$2"; shift 2 ;;
     --python) PYTHON="$2"; shift 2 ;;
     -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
+[ -z "$CKPT_EVERY" ] || [[ "$CKPT_EVERY" =~ ^[0-9]+(\.[0-9]+)?(ms|s|min|h)$ ]] \
+  || die "--checkpoint-every must be a number with unit ms, s, min or h, not '$CKPT_EVERY'"
 [[ "$RANKS" =~ ^[1-9][0-9]*$ ]] || die "--ranks must be a positive whole number, not '$RANKS'"
 for P in $P_LIST; do [[ "$P" =~ ^[1-9][0-9]*$ ]] || die "--P: '$P' is not a positive whole number"; done
 for st in $STEPS; do
@@ -121,6 +129,22 @@ set -euo pipefail
 cd "$dir"
 B="$LAUNCHER $BALNET"
 SETS=($sets_text)
+CKPT_EVERY="$CKPT_EVERY"
+# run_balnet OUTPUT ARGS...: balnet run ARGS (which write OUTPUT). With --checkpoint-every:
+# skip a run whose OUTPUT is complete, continue one that left OUTPUT.part and its checkpoint.
+run_balnet() {
+  local out="\$1"; shift
+  if [ -z "\$CKPT_EVERY" ]; then \$B run "\$@"; return; fi
+  local ck="\${out%.h5}.ckpt.h5"
+  if [ -f "\$out" ] && [ ! -f "\$out.part" ]; then echo "complete, skipped: \$out"; return; fi
+  if [ -f "\$ck" ] && [ -f "\$out.part" ]; then
+    echo "continuing \$out from \$ck"
+    \$B run --restart "\$ck" -q --checkpoint-every "\$CKPT_EVERY"
+  else
+    rm -f "\$out.part" "\$ck"
+    \$B run "\$@" --checkpoint-every "\$CKPT_EVERY"
+  fi
+}
 $body
 EOF
   echo "$dir/jobs/$name.sh"
@@ -161,23 +185,23 @@ for P in $P_LIST; do
     K="${CUE_PATTERNS:-$P}"
     CUE_MS=$(( (K + 1) * 1000 ))
     files="--set projection.EE.file=$d/trained.h5 --set projection.EI.file=$d/trained.h5 --set projection.IE.file=$d/trained.h5 --set projection.II.file=$d/trained.h5 --set patterns.file=$d/trained.h5"
-    s=$(step train "$d" "\$B run $CFG/barta2025_train.ini -q --set params.P=$P --set run.variant=$rule --set run.t_stop=$TRAIN_MS --output $d/train.h5 --set run.save_connectivity=$d/trained.h5 \"\${SETS[@]}\"")
+    s=$(step train "$d" "run_balnet $d/train.h5 $CFG/barta2025_train.ini -q --set params.P=$P --set run.variant=$rule --set run.t_stop=$TRAIN_MS --output $d/train.h5 --set run.save_connectivity=$d/trained.h5 \"\${SETS[@]}\"")
     j_train=$(submit "P${P}_${rule}_train" "$s")
-    s=$(step spontaneous "$d" "\$B run $CFG/barta2025_spontaneous.ini -q $files --set run.t_stop=$SPONT_MS --output $d/spontaneous.h5 \"\${SETS[@]}\"")
+    s=$(step spontaneous "$d" "run_balnet $d/spontaneous.h5 $CFG/barta2025_spontaneous.ini -q $files --set run.t_stop=$SPONT_MS --output $d/spontaneous.h5 \"\${SETS[@]}\"")
     j_spont=$(submit "P${P}_${rule}_spontaneous" "$s" "$j_train")
     deps=("$j_spont")
     if [ "$SHUFFLE" = 1 ] && wanted shuffle; then
-      s=$(step shuffle "$d" "\$B run $CFG/barta2025_spontaneous.ini -q $files --set run.variant=shuffle --set run.t_stop=$SPONT_MS --output $d/shuffle.h5 \"\${SETS[@]}\"")
+      s=$(step shuffle "$d" "run_balnet $d/shuffle.h5 $CFG/barta2025_spontaneous.ini -q $files --set run.variant=shuffle --set run.t_stop=$SPONT_MS --output $d/shuffle.h5 \"\${SETS[@]}\"")
       deps+=("$(submit "P${P}_${rule}_shuffle" "$s" "$j_train")")
     fi
-    s=$(step conductances "$d" "\$B run $CFG/barta2025_conductances.ini -q $files --set run.t_stop=$COND_MS --output $d/conductances.h5 \"\${SETS[@]}\"")
+    s=$(step conductances "$d" "run_balnet $d/conductances.h5 $CFG/barta2025_conductances.ini -q $files --set run.t_stop=$COND_MS --output $d/conductances.h5 \"\${SETS[@]}\"")
     j_cond=$(submit "P${P}_${rule}_conductances" "$s" "$j_train")
     s=$(step perturbation "$d" "$TOOL mcd $d/conductances.h5 --drop $MCD_DROP --out-prefix $d/mcd
 $TOOL weak --repetitions $PERT_REPS --start $PERT_T0 --out $d/weak.txt
-\$B run $CFG/barta2025_perturbation.ini -q --set input.ouE.table=$d/mcd_ou_E.txt --set input.ouI.table=$d/mcd_ou_I.txt --set input.ouE.perturbation=$d/weak.txt --set input.ouI.perturbation=$d/weak.txt --set run.t_stop=$PERT_MS --output $d/perturbation.h5 \"\${SETS[@]}\"")
+run_balnet $d/perturbation.h5 $CFG/barta2025_perturbation.ini -q --set input.ouE.table=$d/mcd_ou_E.txt --set input.ouI.table=$d/mcd_ou_I.txt --set input.ouE.perturbation=$d/weak.txt --set input.ouI.perturbation=$d/weak.txt --set run.t_stop=$PERT_MS --output $d/perturbation.h5 \"\${SETS[@]}\"")
     deps+=("$(submit "P${P}_${rule}_perturbation" "$s" "$j_cond")")
     s=$(step cues "$d" "$TOOL cues $d/trained.h5 --patterns $K --out $d/cues.txt
-\$B run $CFG/barta2025_cues.ini -q $files --set input.cue.schedule=$d/cues.txt --set run.t_stop=$CUE_MS --output $d/cues.h5 \"\${SETS[@]}\"")
+run_balnet $d/cues.h5 $CFG/barta2025_cues.ini -q $files --set input.cue.schedule=$d/cues.txt --set run.t_stop=$CUE_MS --output $d/cues.h5 \"\${SETS[@]}\"")
     deps+=("$(submit "P${P}_${rule}_cues" "$s" "$j_train")")
     shuffle_cmd=""
     [ "$SHUFFLE" = 1 ] && shuffle_cmd="$TOOL replay $d/shuffle.h5 --discard $DISCARD --out-prefix $d/shuffle"

@@ -69,6 +69,31 @@ done
 pass "identical outputs at 1, 2, 3 and 4 ranks"
 [ ! -e r2/P20_fLHP/perturbation.h5 ] || fail "--steps ran a step it was not asked for"
 
+# An interrupted chain is resumed by running the same command again (--checkpoint-every): the
+# first attempt's balnet stops after 400 ms (a checkpoint and train.h5.part are left; the
+# next step then fails for want of trained.h5); the second continues the training from the
+# checkpoint, and the result equals the uninterrupted run of r1.
+printf '#!/bin/bash\nexec "%s" "$@" --stop-at 400\n' "$BALNET" > stop_early.sh && chmod +x stop_early.sh
+resume=("${common[@]}" --checkpoint-every 100ms --ranks 1 --out rs --steps "train spontaneous")
+if bash "$WF" "${resume[@]}" --balnet "$PWD/stop_early.sh" > rs1.txt 2>&1; then
+  fail "the interrupted chain reported success"
+fi
+[ -f rs/P20_fLHP/train.h5.part ] && [ -f rs/P20_fLHP/train.ckpt.h5 ] && [ ! -e rs/P20_fLHP/train.h5 ] \
+  || fail "the interrupted training left no checkpoint and .part file"
+bash "$WF" "${resume[@]}" > rs2.txt 2>&1 || { fail "resuming the chain"; cat rs2.txt >&2; }
+grep -q "continuing .*train.h5 from" rs/P20_fLHP/jobs/train.log || fail "the training did not continue from its checkpoint"
+for obj in /rates /report /spikes /weights; do
+  h5ls "r1/P20_fLHP/train.h5$obj" > /dev/null 2>&1 || continue
+  h5diff r1/P20_fLHP/train.h5 rs/P20_fLHP/train.h5 $obj $obj > /dev/null || fail "resumed train.h5 $obj differs"
+done
+h5diff r1/P20_fLHP/trained.h5 rs/P20_fLHP/trained.h5 > /dev/null || fail "resumed trained connectivity differs"
+h5diff r1/P20_fLHP/spontaneous.h5 rs/P20_fLHP/spontaneous.h5 /spikes /spikes > /dev/null || fail "spontaneous after resume"
+bash "$WF" "${resume[@]}" > rs3.txt 2>&1 || fail "third run of the finished chain"
+grep -q "complete, skipped" rs/P20_fLHP/jobs/spontaneous.log || fail "a complete step was run again"
+bash "$WF" --local --checkpoint-every 10 > bad.txt 2>&1 && fail "--checkpoint-every without a unit accepted"
+grep -q "checkpoint-every must be" bad.txt || fail "no clear error for a bad --checkpoint-every"
+pass "an interrupted chain resumes from its checkpoints and skips complete steps"
+
 # A network read from its connectivity file runs exactly as the generated one: the train
 # config with frozen plasticity and all spikes, against the spontaneous config (same seed)
 # reading the file the first run wrote.
