@@ -73,15 +73,25 @@ void accumulate_block(const float* blk, const float* r, const std::vector<std::u
 
 }  // namespace
 
+// The row blocks are visited forwards and backwards on alternate calls: the matrix (1.3 MB at
+// the default size) does not fit this core's 1 MB L2 cache, but the blocks read last by one
+// call are the first of the next, so most of them still come from L2 (measured: about a
+// quarter off the time of a forward-only sweep; docs/rates.md). Each row's sum is the same.
 void steady_state_solver::accumulate(const float* r) {
   const auto n = static_cast<std::size_t>(n_);
-  std::size_t row = 0;
-  for (; row < big_rows_; row += big_block) {
-    accumulate_block<big_block / 16>(packed_.data() + row * n, r, active_, acc_.data() + row);
+  const std::size_t big = big_rows_ / big_block;
+  const std::size_t blocks = big + (static_cast<std::size_t>(ld_) - big_rows_) / 64;
+  for (std::size_t q = 0; q < blocks; ++q) {
+    const std::size_t b = backward_ ? blocks - 1 - q : q;
+    if (b < big) {
+      const std::size_t row = b * big_block;
+      accumulate_block<big_block / 16>(packed_.data() + row * n, r, active_, acc_.data() + row);
+    } else {
+      const std::size_t row = big_rows_ + (b - big) * 64;
+      accumulate_block<4>(packed_.data() + row * n, r, active_, acc_.data() + row);
+    }
   }
-  for (; row < static_cast<std::size_t>(ld_); row += 64) {
-    accumulate_block<4>(packed_.data() + row * n, r, active_, acc_.data() + row);
-  }
+  backward_ = !backward_;
 }
 
 namespace {

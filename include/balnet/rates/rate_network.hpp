@@ -93,6 +93,7 @@ class steady_state_solver {
     return big_rows_ * n + (rest / 64) * (64 * n) + col * 64 + rest % 64;
   }
   void accumulate(const float* r);  // acc_ = packed_ * r over the active columns
+  bool backward_ = false;            // direction of the next accumulate over the row blocks
   std::vector<float> acc_, r_;
   std::vector<std::uint32_t> active_;
 };
