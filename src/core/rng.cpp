@@ -6,10 +6,10 @@ namespace balnet {
 
 namespace {
 
-constexpr std::uint32_t philox_m0 = 0xD2511F53u;
-constexpr std::uint32_t philox_m1 = 0xCD9E8D57u;
-constexpr std::uint32_t philox_w0 = 0x9E3779B9u;
-constexpr std::uint32_t philox_w1 = 0xBB67AE85u;
+using detail::philox_m0;
+using detail::philox_m1;
+using detail::philox_w0;
+using detail::philox_w1;
 
 inline void mulhilo(std::uint32_t a, std::uint32_t b, std::uint32_t& hi, std::uint32_t& lo) {
   const std::uint64_t p = static_cast<std::uint64_t>(a) * b;
@@ -106,21 +106,7 @@ void keyed_uniforms(std::uint64_t seed, rng_domain domain, std::uint32_t object,
   const std::uint32_t hi = (static_cast<std::uint32_t>(domain) << 24) | (object & 0xFFFFFFu);
   for (std::size_t i = 0; i < n; ++i) {
     std::uint32_t c0 = b0, c1 = b1, c2 = index[i], c3 = hi;
-    std::uint32_t x0 = k0, x1 = k1;
-    for (int round = 0; round < 10; ++round) {
-      if (round > 0) {
-        x0 += philox_w0;
-        x1 += philox_w1;
-      }
-      const std::uint64_t p0 = static_cast<std::uint64_t>(philox_m0) * c0;
-      const std::uint64_t p1 = static_cast<std::uint64_t>(philox_m1) * c2;
-      const std::uint32_t n0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1 ^ x0;
-      const std::uint32_t n2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3 ^ x1;
-      c1 = static_cast<std::uint32_t>(p1);
-      c3 = static_cast<std::uint32_t>(p0);
-      c0 = n0;
-      c2 = n2;
-    }
+    detail::philox_lane(c0, c1, c2, c3, k0, k1);
     const std::uint64_t u = (static_cast<std::uint64_t>(c0) << 32) | c1;
     out[i] = static_cast<double>(u >> 11) * 0x1p-53;
   }

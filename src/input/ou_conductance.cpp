@@ -44,6 +44,10 @@ class ou_driver final : public input_driver {
       neurons_.push_back(n);
     }
     position_.assign(neurons_.size(), 0);
+    block_.assign(neurons_.size(), 0);
+    x1_.assign(neurons_.size(), 0.0);
+    x2_.assign(neurons_.size(), 0.0);
+    for (const auto& n : neurons_) index_.push_back(static_cast<std::uint32_t>(n.gid));
     for (const auto& pt : spec_.perturbations) {
       changes_.push_back(pt.on);
       changes_.push_back(pt.off);
@@ -68,11 +72,30 @@ class ou_driver final : public input_driver {
     const bool first = t == start_;
     const double d = first ? 0.0 : d_;
     const double dA_e = A_e_ - d * prev_e, dA_i = A_i_ - d * prev_i;
-    for (std::size_t k = 0; k < neurons_.size(); ++k) {
+    // Two normals per neuron and step: words 4b .. 4b + 7 of the neuron's stream (b = its
+    // position / 4), drawn for all neurons in one vectorised pass. A position off the block
+    // grid (never reached: every step takes 8 words from 0) goes through random_stream.
+    const std::size_t count = neurons_.size();
+    bool aligned = true;
+    for (std::size_t k = 0; k < count; ++k) {
+      block_[k] = position_[k] >> 2;
+      aligned &= (position_[k] & 3) == 0;
+    }
+    if (aligned) {
+      keyed_normal_pairs(seed_, rng_domain::poisson_input, spec_.hash, index_.data(), block_.data(), count,
+                         x1_.data(), x2_.data());
+    } else {
+      for (std::size_t k = 0; k < count; ++k) {
+        random_stream rs(seed_, rng_domain::poisson_input, spec_.hash, index_[k], position_[k]);
+        const std::uint64_t a = rs.next_u64(), b = rs.next_u64(), c = rs.next_u64(), e = rs.next_u64();
+        x1_[k] = box_muller_det(a, b);
+        x2_[k] = box_muller_det(c, e);
+      }
+    }
+    for (std::size_t k = 0; k < count; ++k) {
       const neuron& n = neurons_[k];
-      random_stream rs(seed_, rng_domain::poisson_input, spec_.hash, n.gid, position_[k]);
-      const double x1 = rs.normal(), x2 = rs.normal();
-      position_[k] = rs.position();
+      const double x1 = x1_[k], x2 = x2_[k];
+      position_[k] += 8;
       const double q = first ? 1.0 : n.q;
       const double ge = n.mu_e * (1.0 - d) + q * n.s_e * x1 + dA_e;
       const double gi = n.mu_i * (1.0 - d) + q * (n.s_i1 * x1 + n.s_i2 * x2) + dA_i;
@@ -118,6 +141,9 @@ class ou_driver final : public input_driver {
   double d_ = 0.0;
   std::vector<neuron> neurons_;
   std::vector<std::uint64_t> position_;
+  std::vector<std::uint32_t> index_;  // stream index per neuron (its gid)
+  std::vector<std::uint64_t> block_;  // scratch: Philox block per neuron this step
+  std::vector<double> x1_, x2_;       // scratch: this step's normals
   std::vector<step_t> changes_;
   std::size_t next_ = 0;
   double A_e_ = 0.0, A_i_ = 0.0;

@@ -91,4 +91,56 @@ inline float log1p_det(float t) {
   return m + r + e * 0.693359375f;
 }
 
+// Natural logarithm of a positive, finite, normal double to about 1 ulp (plain arithmetic:
+// vectorises, and every lane gives the bits of the scalar code). x = 2^e m with m in
+// [sqrt(1/2), sqrt(2)); log m = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172, by its series
+// to s^23 (truncation below 1e-18 relative).
+inline double log_det(double x) {
+  const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
+  const double m1 = std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull);  // [1, 2)
+  const bool high = m1 > 0x1.6a09e667f3bcdp0;  // sqrt(2)
+  const double m = high ? m1 * 0.5 : m1;
+  const double e = static_cast<double>(static_cast<std::int64_t>(bits >> 52) - 1023) + (high ? 1.0 : 0.0);
+  const double s = (m - 1.0) / (m + 1.0);
+  const double z = s * s;
+  double p = 1.0 / 23.0;
+  p = p * z + 1.0 / 21.0;
+  p = p * z + 1.0 / 19.0;
+  p = p * z + 1.0 / 17.0;
+  p = p * z + 1.0 / 15.0;
+  p = p * z + 1.0 / 13.0;
+  p = p * z + 1.0 / 11.0;
+  p = p * z + 1.0 / 9.0;
+  p = p * z + 1.0 / 7.0;
+  p = p * z + 1.0 / 5.0;
+  p = p * z + 1.0 / 3.0;
+  const double s2 = s + s;
+  constexpr double ln2_hi = 0x1.62e42fee00000p-1;  // e * ln2_hi is exact
+  constexpr double ln2_lo = 0x1.a39ef35793c76p-33;
+  return e * ln2_hi + (e * ln2_lo + (s2 + s2 * z * p));
+}
+
+// cos(2 pi u) for u in [0, 1) to a few ulp (plain arithmetic, vectorises). With
+// a = |u - round(u)| in [0, 1/2], cos(2 pi a) = sin(2 pi (1/4 - a)), and the sine's argument
+// lies in [-pi/2, pi/2], where its Taylor series to x^23 is below 1e-18 relative.
+inline double cos_2pi_det(double u) {
+  constexpr double two_pi = 6.283185307179586476925;
+  const double v = u >= 0.5 ? u - 1.0 : u;
+  const double a = v < 0.0 ? -v : v;
+  const double x = (0.25 - a) * two_pi;
+  const double z = x * x;
+  double p = -1.0 / 25852016738884976640000.0;  // -1/23!
+  p = p * z + 1.0 / 51090942171709440000.0;     // 1/21!
+  p = p * z - 1.0 / 121645100408832000.0;       // 1/19!
+  p = p * z + 1.0 / 355687428096000.0;          // 1/17!
+  p = p * z - 1.0 / 1307674368000.0;            // 1/15!
+  p = p * z + 1.0 / 6227020800.0;               // 1/13!
+  p = p * z - 1.0 / 39916800.0;                 // 1/11!
+  p = p * z + 1.0 / 362880.0;                   // 1/9!
+  p = p * z - 1.0 / 5040.0;                     // 1/7!
+  p = p * z + 1.0 / 120.0;                      // 1/5!
+  p = p * z - 1.0 / 6.0;                        // 1/3!
+  return x + x * z * p;
+}
+
 }  // namespace balnet

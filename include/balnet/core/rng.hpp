@@ -32,6 +32,31 @@ enum class rng_domain : std::uint8_t {
   synaptic_release = 12,  // stochastic release (per projection, spike and synapse)
 };
 
+namespace detail {
+inline constexpr std::uint32_t philox_m0 = 0xD2511F53u, philox_m1 = 0xCD9E8D57u;  // multipliers
+inline constexpr std::uint32_t philox_w0 = 0x9E3779B9u, philox_w1 = 0xBB67AE85u;  // key increments
+
+// Philox4x32-10 on one counter (c0..c3) with key (k0, k1), the same bijection as
+// philox4x32_10, written on scalars so that loops over lanes vectorise.
+inline void philox_lane(std::uint32_t& c0, std::uint32_t& c1, std::uint32_t& c2, std::uint32_t& c3,
+                        std::uint32_t k0, std::uint32_t k1) {
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      k0 += philox_w0;
+      k1 += philox_w1;
+    }
+    const std::uint64_t p0 = static_cast<std::uint64_t>(philox_m0) * c0;
+    const std::uint64_t p1 = static_cast<std::uint64_t>(philox_m1) * c2;
+    const std::uint32_t n0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1 ^ k0;
+    const std::uint32_t n2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3 ^ k1;
+    c1 = static_cast<std::uint32_t>(p1);
+    c3 = static_cast<std::uint32_t>(p0);
+    c0 = n0;
+    c2 = n2;
+  }
+}
+}  // namespace detail
+
 // FNV-1a of a name folded to 24 bits: the object id of a named config section.
 std::uint32_t name_hash24(std::string_view name);
 
@@ -63,6 +88,19 @@ class random_stream {
   std::uint64_t block_index_ = ~std::uint64_t{0};
   philox_counter block_{};
 };
+
+// Box-Muller from two 64-bit words a, b (u1 = ((a >> 11) + 1) 2^-53 in (0, 1], u2 = (b >> 11)
+// 2^-53 in [0, 1)): sqrt(-2 log u1) cos(2 pi u2), with the plain-arithmetic log_det and
+// cos_2pi_det (core/fast_math.hpp), so that vector lanes and scalar code give the same bits.
+double box_muller_det(std::uint64_t a, std::uint64_t b);
+
+// For every i: the two standard normals box_muller_det of the words of Philox blocks
+// block[i] and block[i] + 1 of stream (seed, domain, object, index[i]), i.e. what
+// random_stream(seed, domain, object, index[i], 4 * block[i]) gives as a = next_u64(),
+// b = next_u64() (x1) and the next two words (x2). One loop the compiler vectorises (two
+// Philox blocks per lane, no libm calls); about 10 times faster than random_stream::normal().
+void keyed_normal_pairs(std::uint64_t seed, rng_domain domain, std::uint32_t object, const std::uint32_t* index,
+                        const std::uint64_t* block, std::size_t n, double* x1, double* x2);
 
 // out[i] = random_stream(seed, domain, object, index[i], 4 * block).uniform() for every i,
 // computed in one loop the compiler can vectorise (one Philox block per lane).
