@@ -1,6 +1,7 @@
 #include "balnet/rates/rate_network.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <cmath>
 #include <numeric>
@@ -255,6 +256,7 @@ steady_state_solver::steady_state_solver(const rate_network& net, const rate_par
   update_plastic(net);
   acc_.assign(static_cast<std::size_t>(ld_), 0.0f);
   r_.assign(static_cast<std::size_t>(n_), 0.0f);
+  dh_.assign(static_cast<std::size_t>(n_), 0.0f);
   active_.reserve(static_cast<std::size_t>(n_));
 }
 
@@ -286,33 +288,51 @@ void steady_state_solver::solve(const float* input_e, double max_dr, steady_stat
   while (!converged && t < max_steps_) {
     // acc = W_EE r_E - W_EI r_I (rows < N_E) and W_IE r_E - W_II r_I (rows >= N_E), summed
     // over presynaptic cells in index order; silent cells (r = 0) contribute nothing.
-    active_.clear();
+    // Branch-free list of the active columns (the sizes of a vector are not touched in the
+    // loop: a count and one resize).
+    active_.resize(static_cast<std::size_t>(n_));
+    std::uint32_t* act = active_.data();
+    std::size_t count = 0;
     for (std::size_t k = 0; k < static_cast<std::size_t>(n_); ++k) {
-      if (r[k] != 0.0f) active_.push_back(static_cast<std::uint32_t>(k));
+      act[count] = static_cast<std::uint32_t>(k);
+      count += r[k] != 0.0f ? 1 : 0;
     }
+    active_.resize(count);
     accumulate(r);
     // New h and r = clip(h, 0, r_max); the convergence measure max |dh| runs over the cells
-    // inside [0, r_max]. Written without branches so the loops vectorise (max is exact in any
-    // order).
-    float max_e = 0.0f, max_i = 0.0f;
+    // inside [0, r_max]. Written without branches, on local copies of the members and
+    // restrict pointers, so the loops vectorise: |dh| (or 0 outside the range) goes to a
+    // scratch row, and its maximum is taken on the bit patterns in a second loop (|dh| is never
+    // NaN nor negative, and non-negative floats order as their bits; GCC vectorises neither
+    // a float max reduction without -ffast-math nor a reduction fed by a float compare).
+    const float* __restrict acc = acc_.data();
+    const float* __restrict in_e = input_e;
+    float* __restrict re = r;
+    float* __restrict he = h_e;
+    float* __restrict hi_ = h_i;
+    float* __restrict dh = dh_.data();
+    const float r_max = r_max_, dte = dt_tau_e_, dti = dt_tau_i_, b_i = b_i_;
     for (std::size_t i = 0; i < ne; ++i) {
-      const float d = dt_tau_e_ * (input_e[i] + acc_[i] - r[i]);
-      const float h = h_e[i] + d;
-      h_e[i] = h;
-      r[i] = std::min(std::max(h, 0.0f), r_max_);
-      const float ad = (h >= 0.0f && h <= r_max_) ? std::fabs(d) : 0.0f;
-      max_e = std::max(max_e, ad);
+      const float d = dte * (in_e[i] + acc[i] - re[i]);
+      const float h = he[i] + d;
+      he[i] = h;
+      re[i] = std::min(std::max(h, 0.0f), r_max);
+      const float a0 = h >= 0.0f ? std::fabs(d) : 0.0f;
+      dh[i] = h <= r_max ? a0 : 0.0f;
     }
     for (std::size_t j = 0; j < ni; ++j) {
-      const float d = dt_tau_i_ * (acc_[ne + j] - r[ne + j] + b_i_);
-      const float h = h_i[j] + d;
-      h_i[j] = h;
-      r[ne + j] = std::min(std::max(h, 0.0f), r_max_);
-      const float ad = (h >= 0.0f && h <= r_max_) ? std::fabs(d) : 0.0f;
-      max_i = std::max(max_i, ad);
+      const float d = dti * (acc[ne + j] - re[ne + j] + b_i);
+      const float h = hi_[j] + d;
+      hi_[j] = h;
+      re[ne + j] = std::min(std::max(h, 0.0f), r_max);
+      const float a0 = h >= 0.0f ? std::fabs(d) : 0.0f;
+      dh[ne + j] = h <= r_max ? a0 : 0.0f;
     }
+    std::uint32_t max_e = 0, max_i = 0;
+    for (std::size_t i = 0; i < ne; ++i) max_e = std::max(max_e, std::bit_cast<std::uint32_t>(dh[i]));
+    for (std::size_t j = 0; j < ni; ++j) max_i = std::max(max_i, std::bit_cast<std::uint32_t>(dh[ne + j]));
     ++t;
-    converged = max_e < tol_e && max_i < tol_i;
+    converged = std::bit_cast<float>(max_e) < tol_e && std::bit_cast<float>(max_i) < tol_i;
   }
   for (std::size_t i = 0; i < ne; ++i) out.r_e[i] = r[i];
   for (std::size_t j = 0; j < ni; ++j) out.r_i[j] = r[ne + j];

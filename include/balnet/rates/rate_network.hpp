@@ -94,7 +94,7 @@ class steady_state_solver {
   }
   void accumulate(const float* r);  // acc_ = packed_ * r over the active columns
   bool backward_ = false;            // direction of the next accumulate over the row blocks
-  std::vector<float> acc_, r_;
+  std::vector<float> acc_, r_, dh_;  // dh_: scratch |dh| per cell of one step
   std::vector<std::uint32_t> active_;
 };
 
