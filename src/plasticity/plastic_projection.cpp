@@ -202,7 +202,7 @@ template <weight_factor G, bound_kind B, bool ReadPre>
 void post_loop(float* __restrict w, const std::uint32_t* __restrict syn, const std::uint32_t* __restrict seg,
                std::uint32_t p0, std::uint32_t p1, double k, double c, double amp, double lo, double hi,
                double w_ref, const auto& pre_value, const auto& pre_record) {
-  constexpr std::uint32_t ahead = 8;  // the weights and trace records are scattered: fetch them early
+  constexpr std::uint32_t ahead = 16;  // the weights and trace records are scattered: fetch them early
   for (std::uint32_t p = p0; p < p1; ++p) {
     if (p + ahead < p1) {
       __builtin_prefetch(w + syn[p + ahead], 1);

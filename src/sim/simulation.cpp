@@ -1,6 +1,7 @@
 #include "balnet/sim/simulation.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -125,7 +126,8 @@ void simulation::build() {
     for (auto& g : groups_) ctx.groups.push_back(g.get());
     for (const auto& in : spec_.inputs) inputs_.push_back(find_input(in->type)->create(*in, ctx));
   }
-  buckets_.resize(static_cast<std::size_t>(max_delay_) + 1);
+  // A power of two above the largest delay: a step's bucket is a mask, not a division.
+  buckets_.resize(std::bit_ceil(static_cast<std::size_t>(max_delay_) + 1));
   max_gid_ = static_cast<gid_t>(total > 0 ? total - 1 : 0);
   exchange_ = std::make_unique<spike_exchange>(comm_);
   sync_counts_.assign(spec_.populations.size(), 0);
@@ -183,7 +185,7 @@ void simulation::prefetch_arrival(const arrival& a) const {
 }
 
 void simulation::deliver(step_t t) {
-  auto& bucket = buckets_[static_cast<std::size_t>(t % static_cast<step_t>(buckets_.size()))];
+  auto& bucket = buckets_[static_cast<std::size_t>(t) & (buckets_.size() - 1)];
   if (bucket.empty()) return;
   // (arrival step, source gid) order: the sum into each neuron never depends on the partition.
   // On one rank with one delay per projection the bucket is scheduled in this order already.
@@ -240,7 +242,7 @@ void simulation::deliver(step_t t) {
 }
 
 void simulation::schedule(step_t interval_start, const std::vector<spike_msg>& msgs) {
-  const auto ring = static_cast<step_t>(buckets_.size());
+  const std::size_t mask = buckets_.size() - 1;
   for (const auto& m : msgs) {
     const int p = population_of(m.gid);
     const auto row = static_cast<std::uint32_t>(m.gid - spec_.populations[static_cast<std::size_t>(p)].first_gid);
@@ -248,7 +250,7 @@ void simulation::schedule(step_t interval_start, const std::vector<spike_msg>& m
     for (auto pi : by_source_[static_cast<std::size_t>(p)]) {
       const auto& st = projections_[pi].store;
       for (std::uint32_t s = st.seg_begin(row); s < st.seg_end(row); ++s) {
-        buckets_[static_cast<std::size_t>((emitted + st.delay(s)) % ring)].push_back(
+        buckets_[static_cast<std::size_t>(emitted + st.delay(s)) & mask].push_back(
             {m.gid, pi, s, st.syn_begin(s), st.syn_end(s)});
       }
     }
