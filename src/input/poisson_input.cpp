@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "balnet/core/distributions.hpp"
+#include "balnet/core/philox_batch.hpp"
 #include "balnet/core/rng.hpp"
 #include "balnet/io/config.hpp"
 #include "balnet/network/partition.hpp"
@@ -79,8 +81,10 @@ poisson_input::poisson_input(const poisson_input_spec& spec, std::vector<target>
         st.position[i] = rs.position();
       }
     }
+    if (mode_ == mode::sparse && q_ > 0.0) index_sparse(tg, st);
     states_.push_back(std::move(st));
   }
+  log_q_ = std::log1p(-q_);
   if (mode_ == mode::table) {
     u_.resize(largest);
     counts_.resize(largest);
@@ -94,15 +98,48 @@ void poisson_input::apply_to(step_t t, target& tg, state& st, T* __restrict in, 
   const std::size_t n = tg.gids.size();
   switch (mode_) {
     case mode::sparse: {
+      // Only the neurons whose next event is at t (the calendar), and one Philox block per
+      // event computed for all of them in one vectorised loop: the draws of geometric()
+      // and uniform() on the neuron's stream, bit for bit, without scanning every neuron.
+      if (st.next.empty()) break;
+      due_.clear();
+      st.calendar.take(t, st.next.data(), due_);
+      const std::size_t m = due_.size();
+      if (m == 0) break;
+      lane_gid_.resize(m);
+      lane_block_.resize(m);
+      lane_words_.resize(4 * m);
+      for (std::size_t j = 0; j < m; ++j) {
+        const index_t i = due_[j];
+        lane_gid_[j] = tg.gids[i];
+        lane_block_[j] = (st.position[i] >> 2) + 1;  // the block after the pending words
+      }
+      philox_blocks(seed_, rng_domain::poisson_input, spec_.hash, lane_gid_.data(), lane_block_.data(), m,
+                    lane_words_.data());
       step_t* next = st.next.data();
-      for (std::size_t i = 0; i < n; ++i) {
-        if (next[i] != t) continue;
-        random_stream rs(seed_, rng_domain::poisson_input, spec_.hash, tg.gids[i], st.position[i]);
-        const double u = rs.uniform();
-        const auto k = static_cast<std::size_t>(std::upper_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin()) + 1;
-        in[i] += w * static_cast<T>(k);
-        next[i] = t + 1 + static_cast<step_t>(geometric(rs, q_));
-        st.position[i] = rs.position();
+      const double* cdf = cdf_.data();
+      for (std::size_t j = 0; j < m; ++j) {
+        const index_t i = due_[j];
+        if ((st.position[i] & 3) != 2) {  // not at the usual offset (never, in practice)
+          sparse_event(t, tg, st, i, in, w);
+          continue;
+        }
+        // uniform(): the pending words; the count is 1 + the number of entries <= u, as
+        // upper_bound finds (the table ends at 1 > u).
+        const double u = static_cast<double>(st.pending[i] >> 11) * 0x1p-53;
+        std::size_t k = 0;
+        while (!(u < cdf[k])) ++k;
+        in[i] += w * static_cast<T>(k + 1);
+        // geometric(rs, q): uniform_pos() from words 0 and 1 of the next block.
+        const std::uint32_t* c = lane_words_.data() + 4 * j;
+        const std::uint64_t x = (static_cast<std::uint64_t>(c[0]) << 32) | c[1];
+        const double g = std::floor(std::log(static_cast<double>((x >> 11) + 1) * 0x1p-53) / log_q_);
+        const std::uint64_t gap = !(g < 9.0e18) ? std::numeric_limits<std::uint64_t>::max() / 2
+                                                : static_cast<std::uint64_t>(g);
+        next[i] = t + 1 + static_cast<step_t>(gap);
+        st.pending[i] = (static_cast<std::uint64_t>(c[2]) << 32) | c[3];
+        st.position[i] += 4;
+        st.calendar.insert(i, next[i]);
       }
       break;
     }
@@ -132,6 +169,35 @@ void poisson_input::apply_to(step_t t, target& tg, state& st, T* __restrict in, 
       break;
     }
   }
+}
+
+void poisson_input::index_sparse(const target& tg, state& st) {
+  // A ring of about 4 mean gaps: most neurons come round once per lap.
+  const double gaps = 4.0 / q_;
+  st.calendar = step_calendar(gaps < 64.0 ? 64 : (gaps > 65536.0 ? 65536 : static_cast<std::size_t>(gaps)));
+  st.pending.assign(st.next.size(), 0);
+  for (std::size_t i = 0; i < st.next.size(); ++i) {
+    if ((st.position[i] & 3) == 2) {
+      random_stream rs(seed_, rng_domain::poisson_input, spec_.hash, tg.gids[i], st.position[i]);
+      st.pending[i] = rs.next_u64();
+    }
+    st.calendar.insert(static_cast<index_t>(i), st.next[i]);
+  }
+}
+
+template <class T>
+void poisson_input::sparse_event(step_t t, target& tg, state& st, std::size_t i, T* in, T w) {
+  random_stream rs(seed_, rng_domain::poisson_input, spec_.hash, tg.gids[i], st.position[i]);
+  const double u = rs.uniform();
+  const auto k = static_cast<std::size_t>(std::upper_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin()) + 1;
+  in[i] += w * static_cast<T>(k);
+  st.next[i] = t + 1 + static_cast<step_t>(geometric(rs, q_));
+  st.position[i] = rs.position();
+  if ((st.position[i] & 3) == 2) {
+    random_stream ahead(seed_, rng_domain::poisson_input, spec_.hash, tg.gids[i], st.position[i]);
+    st.pending[i] = ahead.next_u64();
+  }
+  st.calendar.insert(static_cast<index_t>(i), st.next[i]);
 }
 
 void poisson_input::apply(step_t t) {

@@ -36,6 +36,7 @@ void poisson_input::load_state(const state_set& in, const std::string& prefix) {
       st.next[i] = static_cast<step_t>(next[rows[i]]);
       st.position[i] = static_cast<std::uint64_t>(pos[rows[i]]);
     }
+    index_sparse(tg, st);
   }
 }
 

@@ -71,7 +71,7 @@ synapse_store::synapse_store(std::uint64_t n_pre, std::vector<raw_synapse>&& syn
 
 bool synapse_store::make_compact() {
   if (compact()) return true;
-  if (!uniform_ || target_.empty()) return false;
+  if (target_.empty()) return false;
   if (*std::max_element(target_.begin(), target_.end()) > std::numeric_limits<std::uint16_t>::max()) return false;
   target16_.assign(target_.begin(), target_.end());
   std::vector<index_t>().swap(target_);

@@ -1,11 +1,13 @@
 #include "balnet/sim/simulation.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
 #include "balnet/core/error.hpp"
+#include "balnet/core/leading_key_sort.hpp"
 #include "balnet/core/version.hpp"
 #include "balnet/io/config.hpp"
 #include "balnet/io/h5.hpp"
@@ -96,7 +98,7 @@ void simulation::build() {
       plasticity_.reset();
     }
   }
-  // Static projections with uniform weights keep their targets as uint16 where they fit.
+  // Static projections keep their targets as uint16 where they fit.
   for (auto& ps : projections_) {
     if (!ps.plastic && ps.spec->p_release >= 1.0) ps.store.make_compact();
   }
@@ -124,7 +126,9 @@ void simulation::build() {
     for (auto& g : groups_) ctx.groups.push_back(g.get());
     for (const auto& in : spec_.inputs) inputs_.push_back(find_input(in->type)->create(*in, ctx));
   }
-  buckets_.resize(static_cast<std::size_t>(max_delay_) + 1);
+  // A power of two above the largest delay: a step's bucket is a mask, not a division.
+  buckets_.resize(std::bit_ceil(static_cast<std::size_t>(max_delay_) + 1));
+  max_gid_ = static_cast<gid_t>(total > 0 ? total - 1 : 0);
   exchange_ = std::make_unique<spike_exchange>(comm_);
   sync_counts_.assign(spec_.populations.size(), 0);
   {
@@ -138,8 +142,8 @@ void simulation::build() {
 namespace {
 
 // in[target] += weight (* scale): the innermost loop of spike delivery.
-template <class T>
-inline void add_weights(T* __restrict in, const index_t* __restrict tgt, const float* __restrict w,
+template <class T, class Index>
+inline void add_weights(T* __restrict in, const Index* __restrict tgt, const float* __restrict w,
                         std::uint32_t b, std::uint32_t e, double scale) {
   if (scale == 1.0) {
     for (std::uint32_t k = b; k < e; ++k) in[tgt[k]] += static_cast<T>(w[k]);
@@ -160,8 +164,28 @@ inline void add_uniform(T* __restrict in, const Index* __restrict tgt, float w, 
 
 }  // namespace
 
+void simulation::prefetch_arrival(const arrival& a) const {
+  // The first lines of the segment's targets and weights (the rest follow in sequence) and
+  // the presynaptic trace record of a plastic segment.
+  constexpr std::uint32_t max_lines = 4;
+  const auto& ps = projections_[a.projection];
+  const auto lines = [](const void* p, std::size_t bytes) {
+    const char* c = static_cast<const char*>(p);
+    for (std::size_t o = 0; o < bytes && o < max_lines * 64; o += 64) __builtin_prefetch(c + o);
+  };
+  const std::uint32_t n = a.end - a.begin;
+  if (n == 0) return;
+  if (ps.store.compact()) {
+    lines(ps.store.targets16() + a.begin, n * sizeof(std::uint16_t));
+  } else {
+    lines(ps.store.targets() + a.begin, n * sizeof(index_t));
+  }
+  if (!ps.store.uniform()) lines(ps.store.weights() + a.begin, n * sizeof(float));
+  if (ps.plastic) ps.plastic->prefetch(a.segment);
+}
+
 void simulation::deliver(step_t t) {
-  auto& bucket = buckets_[static_cast<std::size_t>(t % static_cast<step_t>(buckets_.size()))];
+  auto& bucket = buckets_[static_cast<std::size_t>(t) & (buckets_.size() - 1)];
   if (bucket.empty()) return;
   // (arrival step, source gid) order: the sum into each neuron never depends on the partition.
   // On one rank with one delay per projection the bucket is scheduled in this order already.
@@ -170,8 +194,19 @@ void simulation::deliver(step_t t) {
     if (a.projection != b.projection) return a.projection < b.projection;
     return a.segment < b.segment;
   };
-  if (!std::is_sorted(bucket.begin(), bucket.end(), order)) std::sort(bucket.begin(), bucket.end(), order);
-  for (const auto& a : bucket) {
+  // With several delays per projection the bucket is a concatenation of sorted runs (one per
+  // emission step): a radix sort on the source gid, then the few equal sources by the rest.
+  if (!std::is_sorted(bucket.begin(), bucket.end(), order)) {
+    sort_by_leading_key(bucket, arrival_scratch_, max_gid_, [](const arrival& a) { return a.src; }, order);
+  }
+  // The segments lie scattered in CSRs larger than the cache: ask for the synapses of the
+  // arrival `ahead` places on while this one is added, so several misses overlap.
+  constexpr std::size_t ahead = 8;
+  const std::size_t n = bucket.size();
+  for (std::size_t i = 0; i < std::min(ahead, n); ++i) prefetch_arrival(bucket[i]);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + ahead < n) prefetch_arrival(bucket[i + ahead]);
+    const auto& a = bucket[i];
     const auto& ps = projections_[a.projection];
     if (ps.spec->p_release < 1.0) {
       // Stochastic release: one keyed draw per synapse and spike (network/release.hpp).
@@ -179,10 +214,14 @@ void simulation::deliver(step_t t) {
                            a.src, t - ps.store.delay(a.segment), spec_.run.seed, ps.spec->hash,
                            release_threshold(ps.spec->p_release));
     } else {
-      const std::uint32_t b = ps.store.syn_begin(a.segment), e = ps.store.syn_end(a.segment);
+      const std::uint32_t b = a.begin, e = a.end;
       const auto add = [&](auto* in) {  // double or single-precision receptor inputs
         if (ps.store.compact()) {
-          add_uniform(in, ps.store.targets16(), ps.store.uniform_weight(), b, e, ps.scale);
+          if (ps.store.uniform()) {
+            add_uniform(in, ps.store.targets16(), ps.store.uniform_weight(), b, e, ps.scale);
+          } else {
+            add_weights(in, ps.store.targets16(), ps.store.weights(), b, e, ps.scale);
+          }
         } else if (ps.store.uniform()) {
           add_uniform(in, ps.store.targets(), ps.store.uniform_weight(), b, e, ps.scale);
         } else {
@@ -203,7 +242,7 @@ void simulation::deliver(step_t t) {
 }
 
 void simulation::schedule(step_t interval_start, const std::vector<spike_msg>& msgs) {
-  const auto ring = static_cast<step_t>(buckets_.size());
+  const std::size_t mask = buckets_.size() - 1;
   for (const auto& m : msgs) {
     const int p = population_of(m.gid);
     const auto row = static_cast<std::uint32_t>(m.gid - spec_.populations[static_cast<std::size_t>(p)].first_gid);
@@ -211,7 +250,8 @@ void simulation::schedule(step_t interval_start, const std::vector<spike_msg>& m
     for (auto pi : by_source_[static_cast<std::size_t>(p)]) {
       const auto& st = projections_[pi].store;
       for (std::uint32_t s = st.seg_begin(row); s < st.seg_end(row); ++s) {
-        buckets_[static_cast<std::size_t>((emitted + st.delay(s)) % ring)].push_back({m.gid, pi, s});
+        buckets_[static_cast<std::size_t>(emitted + st.delay(s)) & mask].push_back(
+            {m.gid, pi, s, st.syn_begin(s), st.syn_end(s)});
       }
     }
   }

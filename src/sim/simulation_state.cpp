@@ -176,7 +176,7 @@ void simulation::load_state(const state_set& in) {
       for (std::uint32_t s = st.seg_begin(row); s < st.seg_end(row); ++s) {
         const step_t arrival = emitted + st.delay(s);
         if (arrival < t) continue;  // delivered before the checkpoint
-        buckets_[static_cast<std::size_t>(arrival % ring)].push_back({gid, pi, s});
+        buckets_[static_cast<std::size_t>(arrival % ring)].push_back({gid, pi, s, st.syn_begin(s), st.syn_end(s)});
       }
     }
   }

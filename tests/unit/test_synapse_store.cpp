@@ -1,6 +1,8 @@
 // The CSR synapse store: rows by presynaptic neuron, segments by delay, stable order.
 #include <gtest/gtest.h>
 
+#include <bit>
+
 #include "balnet/core/error.hpp"
 #include "balnet/network/synapse_store.hpp"
 
@@ -56,11 +58,25 @@ TEST(synapse_store, uniform_weights_and_compact_targets) {
   EXPECT_EQ(std::vector<index_t>(st.targets(), st.targets() + st.size()), before);
 }
 
-TEST(synapse_store, not_compact_unless_uniform_and_small) {
-  // Different weights (+0 and -0 count as different: they add differently to a -0 state).
-  synapse_store a(1, {{0, 0, 0.0f, 1}, {0, 1, -0.0f, 1}});
+TEST(synapse_store, compact_targets_with_drawn_weights_keep_every_weight) {
+  // Different weights (+0 and -0 count as different: they add differently to a -0 state):
+  // compact targets, the weights read as before.
+  synapse_store a(2, {{0, 0, 0.0f, 1}, {0, 1, -0.0f, 1}, {1, 65535, 3.5f, 2}, {1, 9, 1.25f, 1}});
   EXPECT_FALSE(a.uniform());
-  EXPECT_FALSE(a.make_compact());
+  const synapse_store& ca = a;  // const access: the mutable weights() would end the compact form
+  const std::vector<float> w(ca.weights(), ca.weights() + a.size());
+  std::vector<index_t> before(a.targets(), a.targets() + a.size());
+  ASSERT_TRUE(a.make_compact());
+  EXPECT_TRUE(a.compact());
+  EXPECT_FALSE(a.uniform());
+  EXPECT_EQ(a.synapse_bytes(), 4u * 6u);
+  for (std::uint64_t k = 0; k < a.size(); ++k) {
+    EXPECT_EQ(a.targets16()[k], before[k]);
+    EXPECT_EQ(std::bit_cast<std::uint32_t>(ca.weights()[k]), std::bit_cast<std::uint32_t>(w[k]));
+  }
+}
+
+TEST(synapse_store, not_compact_unless_small) {
   // A target beyond uint16.
   synapse_store b(1, {{0, 65536, 1.0f, 1}, {0, 1, 1.0f, 1}});
   EXPECT_TRUE(b.uniform());

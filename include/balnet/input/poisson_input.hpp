@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "balnet/core/rng.hpp"
+#include "balnet/core/step_calendar.hpp"
 #include "balnet/core/types.hpp"
 #include "balnet/input/input_driver.hpp"
 #include "balnet/model/neuron_group.hpp"
@@ -48,6 +49,10 @@ class poisson_input final : public input_driver {
   struct state {
     std::vector<step_t> next;             // next step with at least one event (sparse mode)
     std::vector<std::uint64_t> position;  // position in the neuron's random stream
+    // Sparse mode: the stream's next 64-bit draw (words 2 and 3 of the current Philox block,
+    // as position is 2 mod 4 between events), so an event computes one block, not two.
+    std::vector<std::uint64_t> pending;
+    step_calendar calendar;               // the neurons by next step
   };
   enum class mode { sparse, table, dense };
   poisson_input_spec spec_;
@@ -61,6 +66,18 @@ class poisson_input final : public input_driver {
                              // table: P(count <= k), k = 0, 1, ...
   std::vector<double> u_;    // table mode: one uniform per neuron (scratch)
   std::vector<std::uint32_t> counts_;  // table mode: one count per neuron (scratch)
+  double log_q_ = 0.0;                 // sparse mode: log1p(-q), the geometric gap's divisor
+  // Sparse mode scratch: the neurons with an event this step and their Philox lanes.
+  std::vector<index_t> due_;
+  std::vector<std::uint32_t> lane_gid_;
+  std::vector<std::uint64_t> lane_block_;
+  std::vector<std::uint32_t> lane_words_;
+
+  // Sparse mode: refills `pending` and the calendar from `next` and `position`.
+  void index_sparse(const target& tg, state& st);
+  // Sparse mode, the general path: one event of neuron i at step t with a random_stream.
+  template <class T>
+  void sparse_event(step_t t, target& tg, state& st, std::size_t i, T* in, T w);
 
   template <class T>
   void apply_to(step_t t, target& tg, state& st, T* in, T w);

@@ -60,11 +60,11 @@ class synapse_store {
   bool uniform() const { return uniform_; }
   float uniform_weight() const { return uniform_weight_; }
 
-  // Compact static synapses: with uniform weights and every target below 65536, the targets
-  // are kept as uint16 instead of uint32 (6 bytes per synapse with the weight, and 2 bytes
-  // read per delivered synapse instead of 4). Only for projections whose weights nothing will
-  // change and whose uint32 targets() nobody reads (no plasticity, no stochastic release).
-  // Returns whether the store is compact now.
+  // Compact static synapses: with every target below 65536, the targets are kept as uint16
+  // instead of uint32 (6 bytes per synapse with the weight, and 2 bytes read per delivered
+  // synapse instead of 4, plus the weight's 4 unless the weights are uniform). Only for
+  // projections whose weights nothing will change and whose uint32 targets() nobody reads
+  // (no plasticity, no stochastic release). Returns whether the store is compact now.
   bool make_compact();
   bool compact() const { return !target16_.empty(); }
   const std::uint16_t* targets16() const { return target16_.data(); }

@@ -75,13 +75,15 @@ class plastic_projection {
   std::size_t rule_count() const { return rules_.size(); }
 
   const synapse_store& store() const { return store_; }
+  // Asks the cache for segment s's presynaptic trace record (before arrive(s, ...)).
+  void prefetch(std::uint32_t s) const { __builtin_prefetch(seg_.data() + s * stride_, 1); }
   // Presynaptic trace with time constant slot i of segment s as seen at step t.
   double pre_trace(std::uint32_t s, std::size_t i, step_t t) const;
 
-  // Bytes per synapse of the per-synapse arrays (CSR target + weight + post-major entry).
-  static constexpr std::uint64_t bytes_per_synapse() { return 12; }
-  // Bytes of everything else: post-major row pointers, segment lookup hints, presynaptic
-  // traces per segment.
+  // Bytes per synapse of the per-synapse arrays (CSR target + weight + post-major entry:
+  // synapse and segment index).
+  static constexpr std::uint64_t bytes_per_synapse() { return 16; }
+  // Bytes of everything else: post-major row pointers, presynaptic traces per segment.
   std::uint64_t extra_bytes() const;
   // Checkpoints: the weights keyed by (pre gid, post gid, delay, order among equal keys) under
   // PREFIX/synapses and the presynaptic trace records keyed by (pre gid, delay) under
@@ -110,7 +112,9 @@ class plastic_projection {
   std::vector<rule_rt> rules_;
   std::vector<std::uint32_t> post_ptr_;  // local targets + 1
   std::vector<std::uint32_t> post_syn_;  // synapse index per entry, ascending per target
-  std::vector<std::uint32_t> seg_hint_;  // segment holding synapse hint_block * b
+  // The segment of each entry's synapse: a postsynaptic spike reads its synapses' presynaptic
+  // trace records from here (sequential, prefetchable) instead of searching the CSR.
+  std::vector<std::uint32_t> post_seg_;
   // Per segment, one record of stride_ doubles: the step of the last arrival (exact as a
   // double below 2^53 steps), then each presynaptic trace's value after that arrival's jump.
   // One record per segment keeps a lazy read to one cache line.
@@ -119,13 +123,6 @@ class plastic_projection {
   std::vector<trace_decay> decay_;       // per presynaptic slot
   std::vector<double> pre_taus_;
 
-  static constexpr std::uint32_t hint_shift = 4;  // one hint per 16 synapses
-
-  std::uint32_t segment_of(std::uint32_t k) const {
-    std::uint32_t s = seg_hint_[k >> hint_shift];
-    while (store_.syn_end(s) <= k) ++s;
-    return s;
-  }
   int pre_slot(double tau);
 };
 

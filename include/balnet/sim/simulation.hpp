@@ -110,6 +110,7 @@ class simulation {
     gid_t src;
     std::uint32_t projection;
     std::uint32_t segment;
+    std::uint32_t begin, end;  // the segment's synapses (read when scheduled, for prefetching)
   };
 
   network_spec spec_;
@@ -127,6 +128,8 @@ class simulation {
   routing_table routing_;
   std::unique_ptr<spike_exchange> exchange_;
   std::vector<std::vector<arrival>> buckets_;  // ring over arrival steps
+  std::vector<arrival> arrival_scratch_;       // for sorting a bucket
+  gid_t max_gid_ = 0;
   std::uint16_t min_delay_ = 1, max_delay_ = 1;
   std::uint64_t global_synapses_ = 0;
   std::uint64_t routing_bytes_ = 0;
@@ -135,6 +138,7 @@ class simulation {
   std::vector<std::uint64_t> sync_counts_;  // local spikes per population since last sync
 
   void deliver(step_t t);
+  void prefetch_arrival(const arrival& a) const;
   void schedule(step_t interval_start, const std::vector<spike_msg>& msgs);
   void step(step_t t, step_t interval_start, spike_recorder* spikes, rate_recorder* rates,
             std::vector<std::pair<step_t, gid_t>>* capture);
