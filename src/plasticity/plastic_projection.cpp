@@ -144,14 +144,16 @@ plastic_projection::plastic_projection(const plasticity_spec& spec, synapse_stor
     std::vector<std::uint32_t> fill(post_ptr_.begin(), post_ptr_.end() - 1);
     for (std::uint64_t k = 0; k < n; ++k) post_syn_[fill[tgt[k]]++] = static_cast<std::uint32_t>(k);
   }
-  // The segment of every post-major entry.
-  post_seg_.resize(n);
+  // Segment hints: the segment holding synapse (b << hint_shift).
+  const std::uint64_t blocks = (n + (1u << hint_shift) - 1) >> hint_shift;
+  seg_hint_.resize(blocks);
   {
-    std::vector<std::uint32_t> seg_of(n);
-    for (std::uint32_t s = 0; s < store_.segments(); ++s) {
-      for (std::uint32_t k = store_.syn_begin(s); k < store_.syn_end(s); ++k) seg_of[k] = s;
+    std::uint32_t s = 0;
+    for (std::uint64_t b = 0; b < blocks; ++b) {
+      const std::uint64_t k = b << hint_shift;
+      while (store_.syn_end(s) <= k) ++s;
+      seg_hint_[b] = s;
     }
-    for (std::uint64_t p = 0; p < n; ++p) post_seg_[p] = seg_of[post_syn_[p]];
   }
   stride_ = 1 + pre_taus_.size();
   seg_.assign(store_.segments() * stride_, 0.0);
@@ -197,43 +199,53 @@ void plastic_projection::arrive(std::uint32_t s, step_t t) {
 namespace {
 
 // The postsynaptic side for one rule and one spiking neuron: entries [p0, p1) of the
-// post-major index (synapse syn[p] in segment seg[p]).
+// post-major index (synapse syn[p]; its segment from segment_of). The weights and trace
+// records are scattered: the segment of the entry `ahead` places on is looked up early (kept
+// in a small ring) and its record and weight are prefetched.
 template <weight_factor G, bound_kind B, bool ReadPre>
-void post_loop(float* __restrict w, const std::uint32_t* __restrict syn, const std::uint32_t* __restrict seg,
-               std::uint32_t p0, std::uint32_t p1, double k, double c, double amp, double lo, double hi,
-               double w_ref, const auto& pre_value, const auto& pre_record) {
-  constexpr std::uint32_t ahead = 16;  // the weights and trace records are scattered: fetch them early
+void post_loop(float* __restrict w, const std::uint32_t* __restrict syn, std::uint32_t p0, std::uint32_t p1,
+               double k, double c, double amp, double lo, double hi, double w_ref, const auto& pre_value,
+               const auto& pre_record, const auto& segment_of) {
+  constexpr std::uint32_t ahead = 16;
+  std::uint32_t ring[ahead];
+  if constexpr (ReadPre) {
+    for (std::uint32_t p = p0; p < p1 && p < p0 + ahead; ++p) ring[p % ahead] = segment_of(syn[p]);
+  }
   for (std::uint32_t p = p0; p < p1; ++p) {
-    if (p + ahead < p1) {
-      __builtin_prefetch(w + syn[p + ahead], 1);
-      if constexpr (ReadPre) __builtin_prefetch(pre_record(seg[p + ahead]));
-    }
     const std::uint32_t s = syn[p];
     double f = c;
-    if constexpr (ReadPre) f = k * pre_value(seg[p]) + c;
+    if constexpr (ReadPre) f = k * pre_value(ring[p % ahead]) + c;
+    if (p + ahead < p1) {
+      __builtin_prefetch(w + syn[p + ahead], 1);
+      if constexpr (ReadPre) {
+        const std::uint32_t sa = segment_of(syn[p + ahead]);
+        ring[p % ahead] = sa;  // entry p + ahead has the same slot
+        __builtin_prefetch(pre_record(sa));
+      }
+    }
     w[s] = post_apply<G, B>(w[s], f, amp, lo, hi, w_ref);
   }
 }
 
 template <weight_factor G, bool ReadPre>
-void post_bounds(bound_kind b, float* w, const std::uint32_t* syn, const std::uint32_t* seg, std::uint32_t p0,
-                 std::uint32_t p1, double k, double c, double amp, double lo, double hi, double w_ref,
-                 const auto& pre_value, const auto& pre_record) {
+void post_bounds(bound_kind b, float* w, const std::uint32_t* syn, std::uint32_t p0, std::uint32_t p1,
+                 double k, double c, double amp, double lo, double hi, double w_ref, const auto& pre_value,
+                 const auto& pre_record, const auto& segment_of) {
   switch (b) {
-    case bound_kind::none: post_loop<G, bound_kind::none, ReadPre>(w, syn, seg, p0, p1, k, c, amp, lo, hi, w_ref, pre_value, pre_record); break;
-    case bound_kind::clip: post_loop<G, bound_kind::clip, ReadPre>(w, syn, seg, p0, p1, k, c, amp, lo, hi, w_ref, pre_value, pre_record); break;
-    case bound_kind::gate: post_loop<G, bound_kind::gate, ReadPre>(w, syn, seg, p0, p1, k, c, amp, lo, hi, w_ref, pre_value, pre_record); break;
+    case bound_kind::none: post_loop<G, bound_kind::none, ReadPre>(w, syn, p0, p1, k, c, amp, lo, hi, w_ref, pre_value, pre_record, segment_of); break;
+    case bound_kind::clip: post_loop<G, bound_kind::clip, ReadPre>(w, syn, p0, p1, k, c, amp, lo, hi, w_ref, pre_value, pre_record, segment_of); break;
+    case bound_kind::gate: post_loop<G, bound_kind::gate, ReadPre>(w, syn, p0, p1, k, c, amp, lo, hi, w_ref, pre_value, pre_record, segment_of); break;
   }
 }
 
 template <bool ReadPre>
-void post_dispatch(weight_factor g, bound_kind b, float* w, const std::uint32_t* syn, const std::uint32_t* seg,
-                   std::uint32_t p0, std::uint32_t p1, double k, double c, double amp, double lo, double hi,
-                   double w_ref, const auto& pre_value, const auto& pre_record) {
+void post_dispatch(weight_factor g, bound_kind b, float* w, const std::uint32_t* syn, std::uint32_t p0,
+                   std::uint32_t p1, double k, double c, double amp, double lo, double hi, double w_ref,
+                   const auto& pre_value, const auto& pre_record, const auto& segment_of) {
   switch (g) {
-    case weight_factor::one: post_bounds<weight_factor::one, ReadPre>(b, w, syn, seg, p0, p1, k, c, amp, lo, hi, w_ref, pre_value, pre_record); break;
-    case weight_factor::w: post_bounds<weight_factor::w, ReadPre>(b, w, syn, seg, p0, p1, k, c, amp, lo, hi, w_ref, pre_value, pre_record); break;
-    case weight_factor::wmax_minus_w: post_bounds<weight_factor::wmax_minus_w, ReadPre>(b, w, syn, seg, p0, p1, k, c, amp, lo, hi, w_ref, pre_value, pre_record); break;
+    case weight_factor::one: post_bounds<weight_factor::one, ReadPre>(b, w, syn, p0, p1, k, c, amp, lo, hi, w_ref, pre_value, pre_record, segment_of); break;
+    case weight_factor::w: post_bounds<weight_factor::w, ReadPre>(b, w, syn, p0, p1, k, c, amp, lo, hi, w_ref, pre_value, pre_record, segment_of); break;
+    case weight_factor::wmax_minus_w: post_bounds<weight_factor::wmax_minus_w, ReadPre>(b, w, syn, p0, p1, k, c, amp, lo, hi, w_ref, pre_value, pre_record, segment_of); break;
   }
 }
 
@@ -243,7 +255,7 @@ void plastic_projection::post_spikes(const std::vector<index_t>& spiked, step_t 
   if (spiked.empty() || store_.size() == 0) return;
   float* w = store_.weights();
   const std::uint32_t* syn = post_syn_.data();
-  const std::uint32_t* seg = post_seg_.data();
+  auto segment_of = [this](std::uint32_t k) { return this->segment_of(k); };
   for (auto& r : rules_) {
     if (t < r.start || r.gate == 0.0) continue;
     const bool read_pre = r.post_other >= 0;
@@ -262,18 +274,19 @@ void plastic_projection::post_spikes(const std::vector<index_t>& spiked, step_t 
       amp *= r.gate;
       if (amp == 0.0) continue;
       if (read_pre) {
-        post_dispatch<true>(r.post.g, r.bounds, w, syn, seg, p0, p1, r.post.k, r.post.c, amp, r.lo, r.hi, r.w_ref,
-                            pre_value, pre_record);
+        post_dispatch<true>(r.post.g, r.bounds, w, syn, p0, p1, r.post.k, r.post.c, amp, r.lo, r.hi, r.w_ref,
+                            pre_value, pre_record, segment_of);
       } else {
-        post_dispatch<false>(r.post.g, r.bounds, w, syn, seg, p0, p1, r.post.k, r.post.c, amp, r.lo, r.hi, r.w_ref,
-                             pre_value, pre_record);
+        post_dispatch<false>(r.post.g, r.bounds, w, syn, p0, p1, r.post.k, r.post.c, amp, r.lo, r.hi, r.w_ref,
+                             pre_value, pre_record, segment_of);
       }
     }
   }
 }
 
 std::uint64_t plastic_projection::extra_bytes() const {
-  return post_ptr_.size() * sizeof(std::uint32_t) + seg_.size() * sizeof(double) +
+  return post_ptr_.size() * sizeof(std::uint32_t) + seg_hint_.size() * sizeof(std::uint32_t) +
+         seg_.size() * sizeof(double) +
          rules_.size() * post_ptr_.size() * sizeof(double);
 }
 

@@ -46,7 +46,7 @@ check_config akil2021_optogenetic --set params.N=500 --set run.t_stop=500 --set 
 import sys, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
 a = f.attrs
-assert a["plastic_bytes_per_synapse"] == 16.0, a["plastic_bytes_per_synapse"]
+assert a["plastic_bytes_per_synapse"] == 12.0, a["plastic_bytes_per_synapse"]
 assert 0 < a["plastic_state_bytes_per_synapse"] < 8, a["plastic_state_bytes_per_synapse"]
 n_ie = f["projections/I_to_E"].attrs["synapses"]
 n_ii = f["projections/I_to_I"].attrs["synapses"]

@@ -80,10 +80,10 @@ class plastic_projection {
   // Presynaptic trace with time constant slot i of segment s as seen at step t.
   double pre_trace(std::uint32_t s, std::size_t i, step_t t) const;
 
-  // Bytes per synapse of the per-synapse arrays (CSR target + weight + post-major entry:
-  // synapse and segment index).
-  static constexpr std::uint64_t bytes_per_synapse() { return 16; }
-  // Bytes of everything else: post-major row pointers, presynaptic traces per segment.
+  // Bytes per synapse of the per-synapse arrays (CSR target + weight + post-major entry).
+  static constexpr std::uint64_t bytes_per_synapse() { return 12; }
+  // Bytes of everything else: post-major row pointers, segment lookup hints, presynaptic
+  // traces per segment.
   std::uint64_t extra_bytes() const;
   // Checkpoints: the weights keyed by (pre gid, post gid, delay, order among equal keys) under
   // PREFIX/synapses and the presynaptic trace records keyed by (pre gid, delay) under
@@ -112,9 +112,11 @@ class plastic_projection {
   std::vector<rule_rt> rules_;
   std::vector<std::uint32_t> post_ptr_;  // local targets + 1
   std::vector<std::uint32_t> post_syn_;  // synapse index per entry, ascending per target
-  // The segment of each entry's synapse: a postsynaptic spike reads its synapses' presynaptic
-  // trace records from here (sequential, prefetchable) instead of searching the CSR.
-  std::vector<std::uint32_t> post_seg_;
+  // Segment hints: the segment holding synapse (b << hint_shift). A postsynaptic spike finds
+  // the segment (hence the presynaptic trace record) of each of its synapses from here,
+  // which keeps the post-major index at one 4-byte entry per synapse (12 bytes per plastic
+  // synapse in all; a segment per entry would make it 16).
+  std::vector<std::uint32_t> seg_hint_;
   // Per segment, one record of stride_ doubles: the step of the last arrival (exact as a
   // double below 2^53 steps), then each presynaptic trace's value after that arrival's jump.
   // One record per segment keeps a lazy read to one cache line.
@@ -123,6 +125,13 @@ class plastic_projection {
   std::vector<trace_decay> decay_;       // per presynaptic slot
   std::vector<double> pre_taus_;
 
+  static constexpr std::uint32_t hint_shift = 4;  // one hint per 16 synapses
+
+  std::uint32_t segment_of(std::uint32_t k) const {
+    std::uint32_t s = seg_hint_[k >> hint_shift];
+    while (store_.syn_end(s) <= k) ++s;
+    return s;
+  }
   int pre_slot(double tau);
 };
 
