@@ -132,7 +132,11 @@ std::uint64_t poisson(random_stream& rs, double mean) {
 
 std::uint64_t geometric(random_stream& rs, double p) {
   if (p >= 1.0) return 0;
-  const double g = std::floor(std::log(rs.uniform_pos()) / std::log1p(-p));
+  return geometric_gap(rs.uniform_pos(), std::log1p(-p));
+}
+
+std::uint64_t geometric_gap(double u, double log1p_minus_p) {
+  const double g = std::floor(std::log(u) / log1p_minus_p);
   if (!(g < 9.0e18)) return std::numeric_limits<std::uint64_t>::max() / 2;
   return static_cast<std::uint64_t>(g);
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "balnet/core/distributions.hpp"
 #include "balnet/core/philox_batch.hpp"
@@ -133,9 +132,7 @@ void poisson_input::apply_to(step_t t, target& tg, state& st, T* __restrict in, 
         // geometric(rs, q): uniform_pos() from words 0 and 1 of the next block.
         const std::uint32_t* c = lane_words_.data() + 4 * j;
         const std::uint64_t x = (static_cast<std::uint64_t>(c[0]) << 32) | c[1];
-        const double g = std::floor(std::log(static_cast<double>((x >> 11) + 1) * 0x1p-53) / log_q_);
-        const std::uint64_t gap = !(g < 9.0e18) ? std::numeric_limits<std::uint64_t>::max() / 2
-                                                : static_cast<std::uint64_t>(g);
+        const std::uint64_t gap = geometric_gap(static_cast<double>((x >> 11) + 1) * 0x1p-53, log_q_);
         next[i] = t + 1 + static_cast<step_t>(gap);
         st.pending[i] = (static_cast<std::uint64_t>(c[2]) << 32) | c[3];
         st.position[i] += 4;

@@ -6,6 +6,7 @@
 
 #include "balnet/io/config.hpp"
 #include "balnet/model/point_neuron.hpp"
+#include "lif_params.hpp"
 #include "balnet/model/poisson_source.hpp"
 #include "balnet/input/poisson_input.hpp"
 
@@ -13,19 +14,7 @@ using namespace balnet;
 
 namespace {
 
-point_neuron_params lif(double I_e, integrator method) {
-  point_neuron_params p;
-  p.C = 200;
-  p.g_L = 10;
-  p.E_L = -60;
-  p.V_th = -50;
-  p.V_reset = -60;
-  p.t_ref = 2;
-  p.I_e = I_e;
-  p.method = method;
-  p.V_init = distribution::constant(-60);
-  return p;
-}
+using test_params::lif;
 
 std::vector<double> spike_times(point_neuron_group& g, double dt, double t_stop) {
   std::vector<double> t;

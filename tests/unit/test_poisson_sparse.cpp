@@ -14,6 +14,7 @@
 #include "balnet/input/poisson_input.hpp"
 #include "balnet/io/state_io.hpp"
 #include "balnet/model/point_neuron.hpp"
+#include "lif_params.hpp"
 
 using namespace balnet;
 
@@ -117,16 +118,7 @@ point_neuron_group make_group(const std::vector<gid_t>& gids) {
   receptor_spec r;
   r.name = "x";
   r.kind = receptor_kind::delta;
-  point_neuron_params p;
-  p.C = 200;
-  p.g_L = 10;
-  p.E_L = -60;
-  p.V_th = -50;
-  p.V_reset = -60;
-  p.t_ref = 2;
-  p.method = integrator::euler;
-  p.V_init = distribution::constant(-60);
-  return point_neuron_group(p, {r}, gids, 0.1, 1, 1);
+  return point_neuron_group(test_params::lif(0.0, integrator::euler), {r}, gids, 0.1, 1, 1);
 }
 
 }  // namespace

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace balnet {
@@ -26,7 +28,8 @@ void sort_by_leading_key(std::vector<T>& v, std::vector<T>& scratch, std::uint32
   const int digit = (bits + passes - 1) / passes;
   const std::uint32_t mask = (std::uint32_t{1} << digit) - 1;
   scratch.resize(n);
-  std::vector<std::uint32_t> count(std::size_t{1} << digit);
+  std::array<std::uint32_t, 2048> storage;  // digits of at most 11 bits: no allocation per call
+  const std::span<std::uint32_t> count(storage.data(), std::size_t{1} << digit);
   T* from = v.data();
   T* to = scratch.data();
   for (int p = 0; p < passes; ++p) {

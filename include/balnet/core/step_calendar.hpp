@@ -24,9 +24,6 @@ class step_calendar {
   }
 
   std::size_t ring() const { return buckets_.size(); }
-  void clear() {
-    for (auto& b : buckets_) b.clear();
-  }
   // Files item i under step `when` (when >= 0; the caller keeps when in its own array).
   void insert(index_t i, step_t when) { buckets_[static_cast<std::size_t>(when) & mask_].push_back(i); }
 
