@@ -214,6 +214,11 @@ projection_spec read_projection(const config& cfg, const network_spec& net,
     pr.density = s.probability("density");
     const double n = static_cast<double>(src.size);
     if (pr.density * n * n > n * (n - 1) + 0.5) s.fail("density", "asks for more synapses than the N(N-1) ordered pairs");
+    pr.spread = s.number("spread", 0.0);
+    if (!(pr.spread >= -1.0 && pr.spread <= 1.0)) {
+      s.fail("spread", "must lie in [-1, 1] (pattern weights 1 + spread * [-1 ... 1] stay non-negative)");
+    }
+    pr.circular = s.boolean("circular", false);
   } else if (rule == "file") {
     // Synapses read from a connectivity file written by run.save_connectivity.
     pr.rule = connection_rule::file;

@@ -21,38 +21,86 @@ namespace {
 constexpr int digit_bits = 16;
 constexpr std::uint64_t digits = std::uint64_t{1} << digit_bits;
 
-// Co-membership counts of one postsynaptic neuron with every presynaptic candidate.
-class comember_rows {
+constexpr int frac_bits = 48;  // scores are fixed point: 16 integer bits, 48 fraction bits
+constexpr std::uint64_t unit = std::uint64_t{1} << frac_bits;
+
+// Scores of one postsynaptic neuron i with every presynaptic candidate j, in fixed point:
+// sum over the patterns p holding both of w_p = 1 + spread * (-1 + 2p/(P-1)) (each w_p rounded
+// once to a multiple of 2^-48, so sums are exact and order-free), plus, with `circular`, 1 for
+// every pattern of j next to a pattern of i (p - 1 and p + 1, cyclic). Without spread every
+// score is a whole number (the co-membership count Z plus the adjacencies).
+class score_rows {
  public:
-  comember_rows(const pattern_set& ps) : count_(ps.neurons, 0), ps_(ps) {
+  score_rows(const pattern_set& ps, const projection_spec& proj) : score_(ps.neurons, 0), mark_(ps.neurons, 0), ps_(ps), circular_(proj.circular) {
     ps.memberships(neuron_splits_, pattern_of_);
+    const std::uint64_t np = ps.count();
+    weight_.resize(np);
+    integral_ = true;
+    double w_max = 0;
+    for (std::uint64_t p = 0; p < np; ++p) {
+      const double ramp = np > 1 ? -1.0 + 2.0 * static_cast<double>(p) / static_cast<double>(np - 1) : -1.0;
+      const double w = std::max(0.0, 1.0 + proj.spread * ramp);
+      weight_[p] = static_cast<std::uint64_t>(std::llround(std::ldexp(w, frac_bits)));
+      integral_ = integral_ && weight_[p] % unit == 0;
+      w_max = std::max(w_max, w);
+    }
+    // Largest possible score: every pattern of the busiest neuron shared, each with both
+    // neighbours. It must leave room for the 48 noise bits in a 64-bit key.
+    std::uint64_t most = 0;
+    for (std::uint64_t i = 0; i < ps.neurons; ++i) most = std::max(most, neuron_splits_[i + 1] - neuron_splits_[i]);
+    if (static_cast<double>(most) * (w_max + (circular_ ? 2.0 : 0.0)) >= static_cast<double>(digits - 1)) {
+      throw config_error("projection." + proj.name + ": a neuron is in " + std::to_string(most) +
+                         " patterns; pair scores would not fit the 16 integer bits of the selection key");
+    }
   }
-  // Fills count_ for post neuron i and lists the co-members (j != i, Z >= 1) ascending.
+  // Fills the scores of post neuron i and lists the touched candidates (j != i sharing a
+  // pattern or, with `circular`, in a neighbouring one) ascending; all others score 0.
   void load(std::uint64_t i) {
     clear();
+    const std::uint64_t np = ps_.count();
     for (std::uint64_t k = neuron_splits_[i]; k < neuron_splits_[i + 1]; ++k) {
       const auto p = pattern_of_[k];
-      for (std::uint64_t m = ps_.splits[p]; m < ps_.splits[p + 1]; ++m) {
-        const std::uint32_t j = ps_.indices[m];
-        if (j == i) continue;
-        if (count_[j]++ == 0) touched_.push_back(j);
+      add(i, p, weight_[p]);
+      if (circular_) {
+        add(i, (p + np - 1) % np, unit);
+        add(i, (p + 1) % np, unit);
       }
     }
     std::sort(touched_.begin(), touched_.end());
   }
-  std::uint32_t level(std::uint64_t j) const { return count_[j]; }
-  const std::vector<std::uint32_t>& comembers() const { return touched_; }
+  std::uint64_t score(std::uint64_t j) const { return score_[j]; }
+  const std::vector<std::uint32_t>& touched() const { return touched_; }
+  // True when every score is a whole number: the key's top 16 bits are then the score alone.
+  bool integral() const { return integral_; }
 
  private:
+  void add(std::uint64_t i, std::uint64_t p, std::uint64_t w) {
+    for (std::uint64_t m = ps_.splits[p]; m < ps_.splits[p + 1]; ++m) {
+      const std::uint32_t j = ps_.indices[m];
+      if (j == i) continue;
+      if (mark_[j] == 0) {
+        mark_[j] = 1;
+        touched_.push_back(j);
+      }
+      score_[j] += w;
+    }
+  }
   void clear() {
-    for (auto j : touched_) count_[j] = 0;
+    for (auto j : touched_) {
+      score_[j] = 0;
+      mark_[j] = 0;
+    }
     touched_.clear();
   }
-  std::vector<std::uint32_t> count_;
+  std::vector<std::uint64_t> score_;
+  std::vector<std::uint8_t> mark_;
   std::vector<std::uint32_t> touched_;
+  std::vector<std::uint64_t> weight_;
   std::vector<std::uint64_t> neuron_splits_;
   std::vector<std::uint32_t> pattern_of_;
   const pattern_set& ps_;
+  bool circular_ = false;
+  bool integral_ = true;
 };
 
 struct kept_key {
@@ -83,34 +131,37 @@ std::vector<raw_synapse> generate_assembly_synapses(const projection_spec& proj,
                        std::to_string(want) + " asked); lower density or the population size");
   }
   const auto gids = part.local_gids(pop);
-  comember_rows rows(patterns);
+  score_rows rows(patterns, proj);
+  // key = score + u: the score in fixed point (48 fraction bits) plus 48 noise bits, so a
+  // key orders as the real number score + u with u ~ U[0, 1).
   auto noise_at = [&](gid_t g, std::uint64_t j) {
     return random_stream(seed, rng_domain::connectivity, proj.hash, static_cast<std::uint32_t>(g), 2 * j).next_u64() >> 16;
   };
-  auto key_of = [](std::uint64_t z, std::uint64_t u) { return (z << 48) | u; };
 
-  // Visits every candidate pair (j, key) of local post neuron li whose level is >= `min_level`:
-  // the co-members only when min_level >= 1, every j != i otherwise (noise drawn in sequence).
+  // Visits every candidate pair (j, key) of local post neuron li whose key can reach
+  // `min_level` in its top 16 bits: only the touched candidates when min_level >= 1 (every
+  // other key is below 2^48), every j != i otherwise (noise drawn in sequence).
   auto visit = [&](std::size_t li, std::uint64_t min_level, auto&& f) {
     const gid_t g = gids[li];
     const std::uint64_t i = g - pop.first_gid;
     if (min_level >= 1) {
-      for (auto j : rows.comembers()) {
-        const std::uint64_t z = rows.level(j);
-        if (z >= min_level) f(j, key_of(z, noise_at(g, j)));
+      for (auto j : rows.touched()) {
+        const std::uint64_t s = rows.score(j);
+        if (s + (unit - 1) >= (min_level << frac_bits)) f(j, s + noise_at(g, j));
       }
     } else {
       random_stream rs(seed, rng_domain::connectivity, proj.hash, static_cast<std::uint32_t>(g), 0);
       for (std::uint64_t j = 0; j < n; ++j) {
         const std::uint64_t u = rs.next_u64() >> 16;
-        if (j != i) f(j, key_of(rows.level(j), u));
+        if (j != i) f(j, rows.score(j) + u);
       }
     }
   };
 
   // Exact global top-`want` threshold by most-significant-digit radix selection: each pass
   // histograms one 16-bit digit of the keys that share the prefix chosen so far, summed over
-  // ranks with exact integers. Pass 0 (the level Z) needs no noise.
+  // ranks with exact integers. Pass 0 (the integer part of the key) needs no noise when the
+  // scores are whole numbers.
   std::uint64_t threshold = 0, need = want;
   if (want > 0) {
     std::vector<std::uint64_t> hist(digits);
@@ -121,15 +172,15 @@ std::vector<raw_synapse> generate_assembly_synapses(const projection_spec& proj,
       for (std::size_t li = 0; li < gids.size(); ++li) {
         rows.load(gids[li] - pop.first_gid);
         if (pass == 0) {
-          for (auto j : rows.comembers()) {
-            const std::uint64_t z = rows.level(j);
-            if (z >= digits) throw config_error("projection." + proj.name + ": a pair shares more than 65535 patterns");
-            ++hist[z];
+          const gid_t g = gids[li];
+          for (auto j : rows.touched()) {
+            const std::uint64_t s = rows.score(j);
+            ++hist[(rows.integral() ? s : s + noise_at(g, j)) >> frac_bits];
           }
-          hist[0] += (n - 1) - rows.comembers().size();
+          hist[0] += (n - 1) - rows.touched().size();
           continue;
         }
-        const std::uint64_t level = prefix >> (digit_bits * (pass - 1));  // Z of the prefix
+        const std::uint64_t level = prefix >> (digit_bits * (pass - 1));  // integer part of the prefix
         visit(li, level, [&](std::uint64_t, std::uint64_t key) {
           if ((key >> (shift + digit_bits)) == prefix) ++hist[(key >> shift) & (digits - 1)];
         });
@@ -144,7 +195,7 @@ std::vector<raw_synapse> generate_assembly_synapses(const projection_spec& proj,
     }
     threshold = prefix;
   }
-  const std::uint64_t z_star = threshold >> 48;
+  const std::uint64_t z_star = threshold >> frac_bits;
 
   // Keys strictly above the threshold survive; of those equal to it, the `need` of smallest
   // pair index (known to every rank after one exchange of the few tied pairs).

@@ -5,7 +5,9 @@
 #include <boost/mpi/communicator.hpp>
 
 #include <algorithm>
+#include <string>
 #include <tuple>
+#include <utility>
 
 #include "assembly_configs.hpp"
 #include "balnet/comm/mpi_communicator.hpp"
@@ -47,15 +49,20 @@ std::vector<edge> edges(communicator& comm, const network_spec& net, const patte
 
 TEST(assembly_invariance, synapses_match_one_rank_reference) {
   mpi_communicator comm{boost::mpi::communicator()};
-  // Cut among co-members (40 patterns) and at level 0 (4 patterns: dense noise selection).
-  for (int np : {40, 4}) {
-    const auto net = read_network_spec(config::parse(test::assembly_network_ini(300, 60, np, 0.05), "a.ini"));
+  // Cut among co-members (40 patterns) and at level 0 (4 patterns: dense noise selection),
+  // with whole scores and with genconn's spread and circular couplings (fractional scores).
+  for (const auto& [np, extra] : {std::pair<int, const char*>{40, ""}, {4, ""},
+                                  {40, "spread = 0.4\ncircular = true\n"}, {4, "spread = -0.6\ncircular = true\n"}}) {
+    std::string ini = test::assembly_network_ini(300, 60, np, 0.05);
+    ini.insert(ini.find("density = 0.05\n") + 15, extra);
+    const auto net = read_network_spec(config::parse(ini, "a.ini"));
+    ASSERT_EQ(net.projections[0].circular, *extra != '\0');
     const auto ps = generate_patterns(*net.patterns, 300, net.run.seed);
     const auto all = edges(comm, net, ps, true);
     serial_communicator one;
     auto ref = edges(one, net, ps, false);
     std::sort(ref.begin(), ref.end());
     ASSERT_EQ(all.size(), 4500u);
-    EXPECT_TRUE(all == ref) << "P = " << np << " at " << comm.size() << " ranks";
+    EXPECT_TRUE(all == ref) << "P = " << np << " " << extra << " at " << comm.size() << " ranks";
   }
 }

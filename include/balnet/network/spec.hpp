@@ -54,8 +54,12 @@ struct projection_spec {
   double spatial_decay = 0.0;   // ring: width of the Gaussian profile (source index units)
   double delay_per_unit = 0.0;  // ring: delay added per unit of ring distance (ms)
   double p_release = 1.0;       // probability that a synapse transmits an arriving spike
-  // assembly (docs/assemblies.md): fraction of the N^2 ordered pairs kept
+  // assembly (docs/assemblies.md): fraction of the N^2 ordered pairs kept; pattern p's
+  // co-membership weight 1 + spread * (-1 + 2p/(P-1)); circular: +1 for each membership of the
+  // pre neuron in a pattern next to one of the post neuron's (p - 1 and p + 1, cyclic)
   double density = 0.0;
+  double spread = 0.0;
+  bool circular = false;
   // file: connectivity file and the projection's name in it
   std::string file;
   std::string file_projection;
