@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 #include <cstring>
 #include <cmath>
 #include <numeric>
@@ -97,7 +98,82 @@ void steady_state_solver::accumulate(const float* r) {
 
 namespace {
 
+// `rounds` rounds of a[v] += b[v] * x over twelve 16-wide sums, all in registers (no call
+// inside, which would spill them: every vector register is caller-saved).
+__attribute__((noinline)) void multiply_add_rounds(vec16* acc, const vec16* mul, vec16 x, int rounds) {
+  constexpr int NV = 12;
+  vec16 a[NV], b[NV];
+  for (int v = 0; v < NV; ++v) {
+    a[v] = acc[v];
+    b[v] = mul[v];
+  }
+  for (int k = 0; k < rounds; ++k) {
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v) a[v] += b[v] * x;
+#if defined(__AVX512F__)
+    asm volatile("" : "+v"(x));  // x may have changed: the products stay in the loop
+#else
+    asm volatile("" : "+m"(x));
+#endif
+  }
+  for (int v = 0; v < NV; ++v) acc[v] = a[v];
+}
+
 }  // namespace
+
+// Sums `passes` sweeps over n vectors with twelve independent sums (a read-only stream).
+__attribute__((noinline)) void read_sweeps(const vec16* buf, std::size_t n, int passes, vec16* out) {
+  constexpr int NV = 12;
+  vec16 a[NV] = {};
+  for (int p = 0; p < passes; ++p) {
+    for (std::size_t k = 0; k + NV <= n; k += NV) {
+#pragma GCC unroll 16
+      for (int v = 0; v < NV; ++v) a[v] += buf[k + static_cast<std::size_t>(v)];
+    }
+  }
+  for (int v = 0; v < NV; ++v) out[v] = a[v];
+}
+
+double cache_read_rate(std::size_t bytes, double seconds) {
+  const std::size_t n = std::max<std::size_t>(bytes / sizeof(vec16) / 12 * 12, 12);
+  std::vector<vec16> buf(n, vec16{} + 1.0f);
+  vec16 out[12];
+  read_sweeps(buf.data(), n, 2, out);  // warm the cache
+  const auto t0 = std::chrono::steady_clock::now();
+  std::uint64_t sweeps = 0;
+  double elapsed = 0;
+  do {
+    read_sweeps(buf.data(), n, 8, out);
+    sweeps += 8;
+    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  } while (elapsed < seconds);
+  asm volatile("" : : "m"(out));
+  return static_cast<double>(sweeps) * static_cast<double>(n * sizeof(vec16)) / elapsed;
+}
+
+double register_multiply_add_rate(double seconds) {
+  constexpr int NV = 12;
+  vec16 a[NV], b[NV];
+  for (int v = 0; v < NV; ++v) {
+    a[v] = vec16{} + 1.0f;
+    b[v] = vec16{} + 1e-6f * static_cast<float>(v + 1);
+  }
+  const vec16 x = vec16{} + 0.999f;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::uint64_t rounds = 0;
+  double elapsed = 0;
+  do {
+    multiply_add_rounds(a, b, x, 1 << 14);
+    rounds += 1 << 14;
+    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  } while (elapsed < seconds);
+  vec16 sum = a[0];
+  for (int v = 1; v < NV; ++v) sum += a[v];
+  float lane[16];
+  std::memcpy(lane, &sum, sizeof lane);
+  asm volatile("" : : "m"(lane));
+  return static_cast<double>(rounds) * NV * 16 / elapsed;
+}
 
 std::vector<double> afferent_table(const rate_params& p, double kappa) {
   const int n_e = p.n_e(), n_s = p.n_stimuli(), S = p.n_stimuli_per_axis, P = p.n_per_axis, D = p.n_d;
@@ -299,6 +375,7 @@ void steady_state_solver::solve(const float* input_e, double max_dr, steady_stat
     }
     active_.resize(count);
     accumulate(r);
+    multiply_adds_ += count * static_cast<std::uint64_t>(ld_);
     // New h and r = clip(h, 0, r_max); the convergence measure max |dh| runs over the cells
     // inside [0, r_max]. Written without branches, on local copies of the members and
     // restrict pointers, so the loops vectorise: |dh| (or 0 outside the range) goes to a

@@ -286,6 +286,7 @@ bench_result bench_presentations(const rate_network& initial, const rate_params&
   out.per_solve = t_solve / done;
   out.per_update = t_update / done;
   out.mean_steps = static_cast<double>(steps) / done;
+  out.multiply_adds_per_solve = static_cast<double>(solver.multiply_adds()) / done;
   return out;
 }
 

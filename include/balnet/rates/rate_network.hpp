@@ -73,6 +73,9 @@ class steady_state_solver {
   // h_E = r_E = rho0, h_I = r_I = b_I; `max_dr` is the convergence bound on |tau dh/dt|.
   void solve(const float* input_e, double max_dr, steady_state& out);
   void solve(const float* input_e, steady_state& out) { solve(input_e, max_dr_, out); }
+  // Multiply-adds done by the matrix products since construction (active columns times the
+  // padded row count, per step): the work --bench divides by the time.
+  std::uint64_t multiply_adds() const { return multiply_adds_; }
 
  private:
 #if defined(__AVX512F__)
@@ -96,6 +99,15 @@ class steady_state_solver {
   bool backward_ = false;            // direction of the next accumulate over the row blocks
   std::vector<float> acc_, r_, dh_;  // dh_: scratch |dh| per cell of one step
   std::vector<std::uint32_t> active_;
+  std::uint64_t multiply_adds_ = 0;
 };
+
+// This core's rate of 16-wide float multiply-then-add pairs (separate rounding, as in the
+// solver) with every operand in registers: twelve independent sums, as in a solver block.
+// Runs for about `seconds`; returns multiply-adds per second. The ceiling of the solve rate.
+double register_multiply_add_rate(double seconds = 0.2);
+// Bytes per second this core reads, summing 16-wide vectors, from a buffer of `bytes` (held
+// in the L2 cache when it fits): the ceiling of a solve that streams its matrix from there.
+double cache_read_rate(std::size_t bytes, double seconds = 0.2);
 
 }  // namespace balnet::rates

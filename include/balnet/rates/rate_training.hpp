@@ -69,6 +69,7 @@ perturb_curve bin_perturbation(const perturb_rows& rows, int n_e, int bins);
 struct bench_result {
   double per_presentation = 0, per_solve = 0, per_update = 0, mean_steps = 0;  // wall-clock seconds
   double cpu_per_presentation = 0;  // process CPU seconds (excludes time waiting for a core)
+  double multiply_adds_per_solve = 0;  // matrix-product work of one solve (all its steps)
   int presentations = 0;
 };
 bench_result bench_presentations(const rate_network& initial, const rate_params& p, condition c, int n);
