@@ -73,7 +73,161 @@ void accumulate_block(const float* blk, const float* r, const std::vector<std::u
   for (int v = 0; v < NV; ++v) std::memcpy(acc + 16 * v, &a[v], sizeof a[v]);
 }
 
+
+using idx16 = int __attribute__((vector_size(64)));
+
+// Level 1 of a transposing sum: lanes 0-7 hold a's lanes i + i+8, lanes 8-15 b's.
+inline vec16 pair_sums(vec16 a, vec16 b) {
+  const idx16 lo = {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23};
+  const idx16 hi = {8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31};
+  return __builtin_shuffle(a, b, lo) + __builtin_shuffle(a, b, hi);
+}
+
+// Levels 2-4: from e[m] = pair_sums(d_m, d_m'), with the pairs ordered as below, lane j of
+// the result is the full sum of the 16 lanes of column j's vector.
+inline vec16 finish_sums(const vec16* e) {
+  const idx16 l2a = {0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27};
+  const idx16 l2b = {4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31};
+  const idx16 l3a = {0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29};
+  const idx16 l3b = {2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31};
+  const idx16 l4a = {0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30};
+  const idx16 l4b = {1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31};
+  vec16 f[4], g[2];
+#pragma GCC unroll 4
+  for (int m = 0; m < 4; ++m) f[m] = __builtin_shuffle(e[2 * m], e[2 * m + 1], l2a) + __builtin_shuffle(e[2 * m], e[2 * m + 1], l2b);
+#pragma GCC unroll 2
+  for (int m = 0; m < 2; ++m) g[m] = __builtin_shuffle(f[2 * m], f[2 * m + 1], l3a) + __builtin_shuffle(f[2 * m], f[2 * m + 1], l3b);
+  return __builtin_shuffle(g[0], g[1], l4a) + __builtin_shuffle(g[0], g[1], l4b);
+}
+
+// The columns of pair m: q and q + 8 with q = bitrev3(m) (0, 4, 2, 6, 1, 5, 3, 7), which puts
+// column j's sum in lane j of finish_sums.
+constexpr int pair_column(int m) { return ((m & 1) << 2) | (m & 2) | ((m & 4) >> 2); }
+
+inline vec16 load16(const float* p) {
+  vec16 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline void add_store16(float* p, vec16 v) {
+  const vec16 s = load16(p) + v;
+  std::memcpy(p, &s, sizeof s);
+}
+
+// y = C r for the symmetric C stored as its upper triangle of 64 x 64 tiles (eb blocks; tile
+// (I, J), I <= J, column-major). Diagonal tiles are stored whole and only give y_I += T r_I;
+// an off-diagonal tile gives y_I += T r_J (column by column) and y_J += T^T r_I (a dot
+// product per column, 16 columns summed across lanes at once). Each of y_I's four vectors
+// has two sums (columns q and q + 8 of each group of 16), so no chain of dependent adds is
+// longer than half the columns. Fixed order throughout: block J's entries collect the
+// transposed parts of tiles (0, J), (1, J), ... as they come, then block J's own row sums.
+void symmetric_product(const float* tiles, const float* r, std::size_t eb, float* y) {
+  std::memset(y, 0, eb * 64 * sizeof(float));
+  const float* t = tiles;
+  for (std::size_t bi = 0; bi < eb; ++bi) {
+    const float* ri = r + bi * 64;
+    const vec16 r0 = load16(ri), r1 = load16(ri + 16), r2 = load16(ri + 32), r3 = load16(ri + 48);
+    vec16 a0 = {}, a1 = {}, a2 = {}, a3 = {}, b0 = {}, b1 = {}, b2 = {}, b3 = {};
+    for (int j = 0; j < 64; j += 2, t += 128) {  // diagonal tile
+      const vec16 x = ri[j] - vec16{}, z = ri[j + 1] - vec16{};
+      a0 += load16(t) * x;
+      a1 += load16(t + 16) * x;
+      a2 += load16(t + 32) * x;
+      a3 += load16(t + 48) * x;
+      b0 += load16(t + 64) * z;
+      b1 += load16(t + 80) * z;
+      b2 += load16(t + 96) * z;
+      b3 += load16(t + 112) * z;
+    }
+    for (std::size_t bj = bi + 1; bj < eb; ++bj) {
+      const float* rj = r + bj * 64;
+      for (int g = 0; g < 4; ++g, t += 16 * 64) {
+        vec16 e[8];
+#pragma GCC unroll 8
+        for (int m = 0; m < 8; ++m) {
+          const int q = pair_column(m);
+          const float* ca = t + q * 64;
+          const float* cb = ca + 8 * 64;
+          const vec16 c0 = load16(ca), c1 = load16(ca + 16), c2 = load16(ca + 32), c3 = load16(ca + 48);
+          const vec16 d0 = load16(cb), d1 = load16(cb + 16), d2 = load16(cb + 32), d3 = load16(cb + 48);
+          const vec16 x = rj[g * 16 + q] - vec16{}, z = rj[g * 16 + q + 8] - vec16{};
+          a0 += c0 * x;
+          a1 += c1 * x;
+          a2 += c2 * x;
+          a3 += c3 * x;
+          b0 += d0 * z;
+          b1 += d1 * z;
+          b2 += d2 * z;
+          b3 += d3 * z;
+          e[m] = pair_sums(((c0 * r0 + c1 * r1) + c2 * r2) + c3 * r3, ((d0 * r0 + d1 * r1) + d2 * r2) + d3 * r3);
+        }
+        add_store16(y + bj * 64 + g * 16, finish_sums(e));
+      }
+    }
+    float* yi = y + bi * 64;
+    add_store16(yi, a0 + b0);
+    add_store16(yi + 16, a1 + b1);
+    add_store16(yi + 32, a2 + b2);
+    add_store16(yi + 48, a3 + b3);
+  }
+}
+
+// As accumulate_block<4> for one block of 64 rows, with two sums per row (alternate active
+// columns), for the short column lists of the symmetric path.
+void accumulate_block64x2(const float* blk, const float* r, const std::vector<std::uint32_t>& active, float* acc,
+                          std::size_t first_col) {
+  vec16 a0 = {}, a1 = {}, a2 = {}, a3 = {}, b0 = {}, b1 = {}, b2 = {}, b3 = {};
+  const std::size_t n = active.size();
+  std::size_t q = 0;
+  for (; q + 1 < n; q += 2) {
+    const std::size_t k = active[q], l = active[q + 1];
+    const float* ca = blk + (k - first_col) * 64;
+    const float* cb = blk + (l - first_col) * 64;
+    const vec16 x = r[k] - vec16{}, z = r[l] - vec16{};
+    a0 += load16(ca) * x;
+    a1 += load16(ca + 16) * x;
+    a2 += load16(ca + 32) * x;
+    a3 += load16(ca + 48) * x;
+    b0 += load16(cb) * z;
+    b1 += load16(cb + 16) * z;
+    b2 += load16(cb + 32) * z;
+    b3 += load16(cb + 48) * z;
+  }
+  if (q < n) {
+    const std::size_t k = active[q];
+    const float* ca = blk + (k - first_col) * 64;
+    const vec16 x = r[k] - vec16{};
+    a0 += load16(ca) * x;
+    a1 += load16(ca + 16) * x;
+    a2 += load16(ca + 32) * x;
+    a3 += load16(ca + 48) * x;
+  }
+  const vec16 s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = a3 + b3;
+  std::memcpy(acc, &s0, sizeof s0);
+  std::memcpy(acc + 16, &s1, sizeof s1);
+  std::memcpy(acc + 32, &s2, sizeof s2);
+  std::memcpy(acc + 48, &s3, sizeof s3);
+}
+
 }  // namespace
+
+void steady_state_solver::accumulate_sym(const float* r) {
+  const auto ne = static_cast<std::size_t>(n_e_), n = static_cast<std::size_t>(n_);
+  std::memcpy(rpad_.data(), r, ne * sizeof(float));
+  symmetric_product(tiles_.data(), rpad_.data(), eb_, ysym_.data());
+  for (const auto& f : fixups_) ysym_[f.row] += f.value * rpad_[f.col];
+  const auto ni = static_cast<std::size_t>(n_i_);
+  for (std::size_t b = 0; b < eb_; ++b) {
+    accumulate_block64x2(rest_e_.data() + b * 64 * ni, r, active_i_, acc_ei_.data() + b * 64, ne);
+  }
+  const float* __restrict s = scale_.data();
+  const float* __restrict ys = ysym_.data();
+  const float* __restrict ae = acc_ei_.data();
+  float* __restrict acc = acc_.data();
+  for (std::size_t i = 0; i < ne; ++i) acc[i] = s[i] * ys[i] + ae[i];
+  for (std::size_t b = 0; b < ib_; ++b) accumulate_block64x2(rest_i_.data() + b * 64 * n, r, active_, acc + ne + b * 64, 0);
+}
 
 // The row blocks are visited forwards and backwards on alternate calls: the matrix (1.3 MB at
 // the default size) does not fit this core's 1 MB L2 cache, but the blocks read last by one
@@ -206,10 +360,12 @@ std::vector<double> afferent_table(const rate_params& p, double kappa) {
   return out;
 }
 
-std::vector<float> ee_from_correlations(const rate_params& p) {
+std::vector<float> ee_from_correlations(const rate_params& p, std::vector<float>* corr, std::vector<float>* row_scale) {
   const int n_e = p.n_e(), n_s = p.n_stimuli();
   const auto ne = static_cast<std::size_t>(n_e);
   std::vector<float> w(ne * ne, 0.0f);
+  if (corr) corr->assign(ne * ne, 0.0f);
+  if (row_scale) row_scale->assign(ne, 0.0f);
   if (p.ee_total <= 0) return w;
   auto x = afferent_table(p, p.kappa * p.ee_kappa);
   // Centre and normalise each cell's response over stimuli: C = X^T X is then Pearson's r.
@@ -251,6 +407,10 @@ std::vector<float> ee_from_correlations(const rate_params& p) {
     for (std::size_t b = 0; b < ne; ++b) sum += c[a * ne + b];
     const double scale = sum > 0 ? p.ee_total / sum : 0.0;
     for (std::size_t b = 0; b < ne; ++b) w[a * ne + b] = static_cast<float>(c[a * ne + b] * scale);
+    if (row_scale) (*row_scale)[a] = static_cast<float>(scale);
+  }
+  if (corr) {
+    for (std::size_t i = 0; i < c.size(); ++i) (*corr)[i] = static_cast<float>(c[i]);
   }
   return w;
 }
@@ -284,7 +444,7 @@ rate_network build_rate_network(const rate_params& p) {
   for (std::size_t i = 0; i < table.size(); ++i) {
     net.afferents[i] = static_cast<float>(p.e_peak * table[i] + p.e_background);
   }
-  net.w_ee = ee_from_correlations(p);
+  net.w_ee = ee_from_correlations(p, &net.ee_corr, &net.ee_row_scale);
   lognormal_block(p, "rates.ei", net.n_e, net.n_i, p.ei_p, p.ei_total, net.w_ei, &net.z_ei);
   lognormal_block(p, "rates.ie", net.n_i, net.n_e, p.ie_p, p.ie_total, net.w_ie, &net.z_ie);
   lognormal_block(p, "rates.ii", net.n_i, net.n_i, p.ii_p, p.ii_total, net.w_ii, nullptr);
@@ -329,8 +489,50 @@ steady_state_solver::steady_state_solver(const rate_network& net, const rate_par
   for (std::size_t k = 0; k < ni; ++k) {
     for (std::size_t i = 0; i < ni; ++i) packed_[at(ne + i, ne + k)] = -net.w_ii[i * ni + k];
   }
+  // The symmetric path when W_EE comes with its factors. The rank-order cut of MODELS.md §3.3
+  // may zero one entry of a tied pair and keep the other: such pairs (in different blocks)
+  // are left out of the tiles and added from a short list instead.
+  sym_ = net.ee_corr.size() == ne * ne && net.ee_row_scale.size() == ne;
+  if (sym_) {
+    packed_.clear();
+    packed_.shrink_to_fit();
+    eb_ = (ne + 63) / 64;
+    ib_ = (ni + 63) / 64;
+    tiles_.assign(eb_ * (eb_ + 1) / 2 * 64 * 64, 0.0f);
+    float* t = tiles_.data();
+    for (std::size_t bi = 0; bi < eb_; ++bi) {
+      for (std::size_t bj = bi; bj < eb_; ++bj) {
+        for (std::size_t j = 0; j < 64; ++j) {
+          for (std::size_t i = 0; i < 64; ++i, ++t) {
+            const std::size_t a = bi * 64 + i, b = bj * 64 + j;
+            if (a >= ne || b >= ne) continue;
+            const float ab = net.ee_corr[a * ne + b], ba = net.ee_corr[b * ne + a];
+            if (bi == bj || ab == ba) {
+              *t = ab;
+            } else {
+              if (ab != 0.0f) fixups_.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), ab});
+              if (ba != 0.0f) fixups_.push_back({static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(a), ba});
+            }
+          }
+        }
+      }
+    }
+    std::sort(fixups_.begin(), fixups_.end(),
+              [](const fixup& x, const fixup& y) { return x.row != y.row ? x.row < y.row : x.col < y.col; });
+    scale_.assign(eb_ * 64, 0.0f);
+    std::copy(net.ee_row_scale.begin(), net.ee_row_scale.end(), scale_.begin());
+    rest_e_.assign(eb_ * 64 * ni, 0.0f);
+    rest_i_.assign(ib_ * 64 * static_cast<std::size_t>(n_), 0.0f);
+    for (std::size_t k = 0; k < ni; ++k) {
+      for (std::size_t i = 0; i < ni; ++i) rest_i_[(i / 64) * 64 * n_ + (ne + k) * 64 + i % 64] = -net.w_ii[i * ni + k];
+    }
+    rpad_.assign(eb_ * 64, 0.0f);
+    ysym_.assign(eb_ * 64, 0.0f);
+    acc_ei_.assign(eb_ * 64, 0.0f);
+    active_i_.reserve(ni);
+  }
   update_plastic(net);
-  acc_.assign(static_cast<std::size_t>(ld_), 0.0f);
+  acc_.assign(std::max(static_cast<std::size_t>(ld_), ne + ib_ * 64), 0.0f);
   r_.assign(static_cast<std::size_t>(n_), 0.0f);
   dh_.assign(static_cast<std::size_t>(n_), 0.0f);
   active_.reserve(static_cast<std::size_t>(n_));
@@ -338,6 +540,18 @@ steady_state_solver::steady_state_solver(const rate_network& net, const rate_par
 
 void steady_state_solver::update_plastic(const rate_network& net) {
   const auto ne = static_cast<std::size_t>(n_e_), ni = static_cast<std::size_t>(n_i_);
+  if (sym_) {
+    const auto n = static_cast<std::size_t>(n_);
+    for (std::size_t j = 0; j < ni; ++j) {  // E->I: I rows of the E columns
+      float* row = &rest_i_[(j / 64) * 64 * n + j % 64];
+      for (std::size_t k = 0; k < ne; ++k) row[k * 64] = net.w_ie[j * ne + k];
+    }
+    for (std::size_t i = 0; i < ne; ++i) {  // I->E, negated: E rows of the I columns
+      float* row = &rest_e_[(i / 64) * 64 * ni + i % 64];
+      for (std::size_t k = 0; k < ni; ++k) row[k * 64] = -net.w_ei[i * ni + k];
+    }
+    return;
+  }
   for (std::size_t j = 0; j < ni; ++j) {  // E->I: rows N_E.. of the E columns
     for (std::size_t k = 0; k < ne; ++k) packed_[at(ne + j, k)] = net.w_ie[j * ne + k];
   }
@@ -374,8 +588,20 @@ void steady_state_solver::solve(const float* input_e, double max_dr, steady_stat
       count += r[k] != 0.0f ? 1 : 0;
     }
     active_.resize(count);
-    accumulate(r);
-    multiply_adds_ += count * static_cast<std::uint64_t>(ld_);
+    if (sym_) {
+      active_i_.clear();
+      for (std::size_t k = ne; k < static_cast<std::size_t>(n_); ++k) {
+        if (r[k] != 0.0f) active_i_.push_back(static_cast<std::uint32_t>(k));
+      }
+      accumulate_sym(r);
+      // Each stored C entry off the diagonal tiles serves two multiply-adds.
+      multiply_adds_ += eb_ * eb_ * 64 * 64 + active_i_.size() * eb_ * 64 + count * ib_ * 64;
+      bytes_read_ += sizeof(float) * (tiles_.size() + active_i_.size() * eb_ * 64 + count * ib_ * 64);
+    } else {
+      accumulate(r);
+      multiply_adds_ += count * static_cast<std::uint64_t>(ld_);
+      bytes_read_ += sizeof(float) * count * static_cast<std::uint64_t>(ld_);
+    }
     // New h and r = clip(h, 0, r_max); the convergence measure max |dh| runs over the cells
     // inside [0, r_max]. Written without branches, on local copies of the members and
     // restrict pointers, so the loops vectorise: |dh| (or 0 outside the range) goes to a

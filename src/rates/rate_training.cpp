@@ -287,6 +287,8 @@ bench_result bench_presentations(const rate_network& initial, const rate_params&
   out.per_update = t_update / done;
   out.mean_steps = static_cast<double>(steps) / done;
   out.multiply_adds_per_solve = static_cast<double>(solver.multiply_adds()) / done;
+  out.bytes_per_solve = static_cast<double>(solver.matrix_bytes_read()) / done;
+  out.symmetric = solver.symmetric();
   return out;
 }
 

@@ -340,12 +340,14 @@ int rates_main(int argc, char** argv, communicator& comm) {
       const double peak = register_multiply_add_rate();
       const double l2 = cache_read_rate(512 * 1024);
       const double macs = b.multiply_adds_per_solve, rate = macs / b.per_solve;
+      const double bytes = b.bytes_per_solve, bps = bytes / b.per_solve;
       const double presentations = static_cast<double>(p.n_trials) * net.n_stimuli;
-      std::printf("solve: %.1f M multiply-adds, %.1f G/s = %.0f %% of this core's register-only rate (%.1f G/s)\n",
-                  macs / 1e6, rate / 1e9, 100.0 * rate / peak, peak / 1e9);
-      std::printf("solve: matrix read at %.0f GB/s = %.0f %% of this core's read rate from a 512 KB buffer in L2 "
-                  "(%.0f GB/s); solves at that rate: %.1f min per condition\n",
-                  4 * rate / 1e9, 100.0 * 4 * rate / l2, l2 / 1e9, 4 * macs / l2 * presentations / 60.0);
+      std::printf("solve (%s E->E path): %.1f M multiply-adds, %.1f G/s = %.0f %% of this core's register-only rate "
+                  "(%.1f G/s)\n",
+                  b.symmetric ? "symmetric" : "general", macs / 1e6, rate / 1e9, 100.0 * rate / peak, peak / 1e9);
+      std::printf("solve: %.1f MB of matrix read at %.0f GB/s = %.0f %% of this core's read rate from a 512 KB buffer "
+                  "in L2 (%.0f GB/s); solves at that rate: %.1f min per condition\n",
+                  bytes / 1e6, bps / 1e9, 100.0 * bps / l2, l2 / 1e9, bytes / l2 * presentations / 60.0);
     }
     return 0;
   }

@@ -152,6 +152,102 @@ TEST(RatesSolver, TallRowBlocksMatchAPlainEulerLoop) {
   EXPECT_LT(silent, n_e / 2);  // ... and most active
 }
 
+TEST(RatesSolver, SymmetricEEPathMatchesAPlainEulerLoop) {
+  // W_EE = diag(s) C with C symmetric except for a few pairs in different 64-blocks (the
+  // rank-order cut can split a tie): the solver reads C once per step from the upper
+  // triangle of 64 x 64 tiles (216 E cells: 4 blocks, the last one padded) and adds the
+  // unpaired entries from a list. It must reach the plain loop's steady state, and agree
+  // with the general path (same network without the factors).
+  const int n_e = 216, n_i = 27;
+  auto net = tiny_network(n_e, n_i);
+  std::uint32_t seed = 777;
+  auto uniform = [&seed]() {
+    seed = seed * 1664525u + 1013904223u;
+    return static_cast<float>(seed >> 8) / 16777216.0f;
+  };
+  const std::size_t ne = n_e, ni = n_i;
+  net.ee_corr.assign(ne * ne, 0.0f);
+  net.ee_row_scale.resize(ne);
+  for (std::size_t a = 0; a < ne; ++a) {
+    for (std::size_t b = a + 1; b < ne; ++b) {
+      const float c = uniform() < 0.4f ? 0.0f : uniform();
+      net.ee_corr[a * ne + b] = net.ee_corr[b * ne + a] = c;
+    }
+  }
+  // Unpaired entries: one side kept, the mirror zeroed, across blocks (and one inside a block).
+  for (auto [a, b] : {std::pair<std::size_t, std::size_t>{3, 150}, {70, 5}, {200, 64}, {130, 131}, {10, 215}}) {
+    net.ee_corr[a * ne + b] = 3.0f;
+    net.ee_corr[b * ne + a] = 0.0f;
+  }
+  for (std::size_t a = 0; a < ne; ++a) {
+    net.ee_row_scale[a] = (1.0f + uniform()) / n_e;
+    for (std::size_t b = 0; b < ne; ++b) net.w_ee[a * ne + b] = net.ee_row_scale[a] * net.ee_corr[a * ne + b];
+  }
+  for (auto& w : net.w_ei) w = uniform() * 4.0f / n_i;
+  for (auto& w : net.w_ie) w = uniform() * 2.0f / n_e;
+  for (auto& w : net.w_ii) w = uniform() * 1.0f / n_i;
+  std::vector<float> input(ne);
+  for (std::size_t i = 0; i < ne; ++i) input[i] = i % 7 == 0 ? 0.0f : 2.0f + 30.0f * uniform();
+  rate_params p;
+  p.max_dr = 1e-3;
+  p.max_steps = 100000;
+  steady_state_solver solver(net, p);
+  ASSERT_TRUE(solver.symmetric());
+  steady_state s;
+  solver.solve(input.data(), s);
+  ASSERT_TRUE(s.converged);
+  auto general_net = net;
+  general_net.ee_corr.clear();
+  steady_state_solver general(general_net, p);
+  ASSERT_FALSE(general.symmetric());
+  steady_state g;
+  general.solve(input.data(), g);
+  ASSERT_TRUE(g.converged);
+
+  std::vector<double> he(ne, p.rho0), re(ne, p.rho0), hi(ni, net.b_i), ri(ni, net.b_i);
+  const double ke = p.dt / p.tau_e, ki = p.dt / p.tau_i;
+  for (int t = 0; t < s.steps; ++t) {
+    std::vector<double> de(ne), di(ni);
+    for (std::size_t i = 0; i < ne; ++i) {
+      double x = input[i] - re[i];
+      for (std::size_t k = 0; k < ne; ++k) x += static_cast<double>(net.ee_row_scale[i]) * net.ee_corr[i * ne + k] * re[k];
+      for (std::size_t j = 0; j < ni; ++j) x -= net.w_ei[i * ni + j] * ri[j];
+      de[i] = ke * x;
+    }
+    for (std::size_t j = 0; j < ni; ++j) {
+      double x = net.b_i - ri[j];
+      for (std::size_t k = 0; k < ne; ++k) x += net.w_ie[j * ne + k] * re[k];
+      for (std::size_t m = 0; m < ni; ++m) x -= net.w_ii[j * ni + m] * ri[m];
+      di[j] = ki * x;
+    }
+    for (std::size_t i = 0; i < ne; ++i) re[i] = std::clamp(he[i] += de[i], 0.0, p.r_max);
+    for (std::size_t j = 0; j < ni; ++j) ri[j] = std::clamp(hi[j] += di[j], 0.0, p.r_max);
+  }
+  int silent = 0;
+  for (std::size_t i = 0; i < ne; ++i) {
+    EXPECT_NEAR(s.r_e[i], re[i], 1e-3 * (1.0 + re[i])) << "E cell " << i;
+    EXPECT_NEAR(s.r_e[i], g.r_e[i], 1e-3 * (1.0 + re[i])) << "E cell " << i << " (general path)";
+    silent += re[i] == 0.0;
+  }
+  for (std::size_t j = 0; j < ni; ++j) EXPECT_NEAR(s.r_i[j], ri[j], 1e-3 * (1.0 + ri[j])) << "I cell " << j;
+  EXPECT_GT(silent, 0);
+  EXPECT_LT(silent, n_e / 2);
+  // After a weight update the plastic blocks are re-read in the symmetric layout too.
+  for (auto& w : net.w_ei) w *= 0.5f;
+  for (auto& w : general_net.w_ei) w *= 0.5f;
+  solver.update_plastic(net);
+  general.update_plastic(general_net);
+  solver.solve(input.data(), s);
+  general.solve(input.data(), g);
+  ASSERT_TRUE(s.converged && g.converged);
+  double moved = 0;
+  for (std::size_t i = 0; i < ne; ++i) {
+    EXPECT_NEAR(s.r_e[i], g.r_e[i], 1e-3 * (1.0 + g.r_e[i])) << "E cell " << i << " after the update";
+    moved += std::abs(s.r_e[i] - re[i]);
+  }
+  EXPECT_GT(moved, 1.0);  // halving I->E changed the steady state
+}
+
 TEST(RatesSolver, SilentCellIntegratesWithoutLeakAndStepLimit) {
   // E cell 1 gets strong inhibition: its h goes below 0 and keeps falling (the leak uses r = 0),
   // but it is excluded from the convergence test, so the solve still converges.

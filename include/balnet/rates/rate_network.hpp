@@ -32,6 +32,9 @@ struct rate_network {
   std::vector<float> preference;    // N_E x n_d preferred values
   std::vector<float> afferents;     // n_stimuli x N_E: I_E(s); stimulus s = (k0 * n_axis + k1) * n_axis + k2
   std::vector<float> w_ee, w_ii;
+  // W_EE = diag(ee_row_scale) * ee_corr with ee_corr symmetric (the thresholded correlations;
+  // w_ee holds each product rounded once). Empty for a network built otherwise.
+  std::vector<float> ee_corr, ee_row_scale;
   std::vector<float> w_ei, v_ei, z_ei;
   std::vector<float> w_ie, v_ie, z_ie;
   float alpha_ei = 0, alpha_ie = 0;  // softplus slopes
@@ -45,7 +48,9 @@ rate_network build_rate_network(const rate_params& p);
 // Afferent table for tuning width `kappa` (n_stimuli x N_E, background 0, peak 1).
 std::vector<double> afferent_table(const rate_params& p, double kappa);
 // E->E from the afferent correlations (MODELS.md §3.3), row-major N_E x N_E.
-std::vector<float> ee_from_correlations(const rate_params& p);
+// With `corr` and `row_scale`, also the two factors: W_EE = diag(row_scale) * corr, corr symmetric.
+std::vector<float> ee_from_correlations(const rate_params& p, std::vector<float>* corr = nullptr,
+                                        std::vector<float>* row_scale = nullptr);
 
 // w = min(softplus(v), cap) * z for a whole matrix.
 void weights_from_parameters(const std::vector<float>& v, const std::vector<float>& z, float alpha, float cap,
@@ -69,6 +74,8 @@ class steady_state_solver {
   steady_state_solver(const rate_network& net, const rate_params& p);
   // Re-reads the plastic blocks (W_EI, W_IE) after a weight update.
   void update_plastic(const rate_network& net);
+  // Whether the symmetric E->E path is in use (docs/rates.md).
+  bool symmetric() const { return sym_; }
   // Solves for input `input_e` (N_E values) from the fixed initial state
   // h_E = r_E = rho0, h_I = r_I = b_I; `max_dr` is the convergence bound on |tau dh/dt|.
   void solve(const float* input_e, double max_dr, steady_state& out);
@@ -76,6 +83,7 @@ class steady_state_solver {
   // Multiply-adds done by the matrix products since construction (active columns times the
   // padded row count, per step): the work --bench divides by the time.
   std::uint64_t multiply_adds() const { return multiply_adds_; }
+  std::uint64_t matrix_bytes_read() const { return bytes_read_; }  // matrix entries read, in bytes
 
  private:
 #if defined(__AVX512F__)
@@ -99,7 +107,26 @@ class steady_state_solver {
   bool backward_ = false;            // direction of the next accumulate over the row blocks
   std::vector<float> acc_, r_, dh_;  // dh_: scratch |dh| per cell of one step
   std::vector<std::uint32_t> active_;
-  std::uint64_t multiply_adds_ = 0;
+  std::uint64_t multiply_adds_ = 0, bytes_read_ = 0;
+
+  // The symmetric path, used when the network carries W_EE's factors (ee_corr symmetric):
+  // W_EE r_E = diag(s) (C r_E) with C read once per step from its upper triangle of 64 x 64
+  // tiles (each tile serves both y_I += T r_J and y_J += T^T r_I), so the solver's matrices
+  // take 0.86 MB instead of 1.33 MB at the default size and stay in a 1 MB L2 cache.
+  bool sym_ = false;
+  std::size_t eb_ = 0, ib_ = 0;    // E and I cells in blocks of 64 (padded)
+  std::vector<float> tiles_;       // C: tile (I <= J) column-major, 64 x 64 each
+  std::vector<float> scale_;       // s, padded to eb_ * 64
+  std::vector<float> rest_e_;      // -W_EI: E rows (blocks of 64) x I columns
+  std::vector<float> rest_i_;      // W_IE | -W_II: I rows (blocks of 64) x all columns
+  std::vector<float> rpad_, ysym_, acc_ei_;
+  std::vector<std::uint32_t> active_i_;
+  struct fixup {
+    std::uint32_t row, col;
+    float value;
+  };
+  std::vector<fixup> fixups_;      // entries of C whose mirror differs (off the diagonal tiles)
+  void accumulate_sym(const float* r);
 };
 
 // This core's rate of 16-wide float multiply-then-add pairs (separate rounding, as in the

@@ -70,6 +70,8 @@ struct bench_result {
   double per_presentation = 0, per_solve = 0, per_update = 0, mean_steps = 0;  // wall-clock seconds
   double cpu_per_presentation = 0;  // process CPU seconds (excludes time waiting for a core)
   double multiply_adds_per_solve = 0;  // matrix-product work of one solve (all its steps)
+  double bytes_per_solve = 0;          // matrix bytes read by one solve
+  bool symmetric = false;              // the solver used the symmetric E->E path
   int presentations = 0;
 };
 bench_result bench_presentations(const rate_network& initial, const rate_params& p, condition c, int n);
