@@ -36,6 +36,45 @@ rate_network tiny_network(int n_e, int n_i) {
   return net;
 }
 
+// The plain double-precision Euler loop of MODELS.md §3.1 (leak uses r, silent cells
+// integrate without leak) for `steps` steps from the fixed initial state; w_ee(i, k) gives
+// W_EE, the other weights come from `net`. Returns the rates in re, ri.
+template <class WEE>
+void plain_euler(const rate_network& net, const std::vector<float>& input, const rate_params& p, int steps, WEE w_ee,
+                 std::vector<double>& re, std::vector<double>& ri) {
+  const auto ne = static_cast<std::size_t>(net.n_e), ni = static_cast<std::size_t>(net.n_i);
+  std::vector<double> he(ne, p.rho0), hi(ni, net.b_i);
+  re.assign(ne, p.rho0);
+  ri.assign(ni, net.b_i);
+  const double ke = p.dt / p.tau_e, ki = p.dt / p.tau_i;
+  for (int t = 0; t < steps; ++t) {
+    std::vector<double> de(ne), di(ni);
+    for (std::size_t i = 0; i < ne; ++i) {
+      double x = input[i] - re[i];
+      for (std::size_t k = 0; k < ne; ++k) x += w_ee(i, k) * re[k];
+      for (std::size_t j = 0; j < ni; ++j) x -= net.w_ei[i * ni + j] * ri[j];
+      de[i] = ke * x;
+    }
+    for (std::size_t j = 0; j < ni; ++j) {
+      double x = net.b_i - ri[j];
+      for (std::size_t k = 0; k < ne; ++k) x += net.w_ie[j * ne + k] * re[k];
+      for (std::size_t m = 0; m < ni; ++m) x -= net.w_ii[j * ni + m] * ri[m];
+      di[j] = ki * x;
+    }
+    for (std::size_t i = 0; i < ne; ++i) re[i] = std::clamp(he[i] += de[i], 0.0, p.r_max);
+    for (std::size_t j = 0; j < ni; ++j) ri[j] = std::clamp(hi[j] += di[j], 0.0, p.r_max);
+  }
+}
+
+// Floats in [0, 1) from a linear congruential sequence, for the tests' random networks.
+struct lcg {
+  std::uint32_t state;
+  float operator()() {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<float>(state >> 8) / 16777216.0f;
+  }
+};
+
 void set_plastic(rate_network& net) {
   weights_from_parameters(net.v_ei, net.z_ei, net.alpha_ei, net.cap_ei, net.w_ei);
   weights_from_parameters(net.v_ie, net.z_ie, net.alpha_ie, net.cap_ie, net.w_ie);
@@ -103,11 +142,7 @@ TEST(RatesSolver, TallRowBlocksMatchAPlainEulerLoop) {
   // uses r, silent cells integrate without leak) must reach the same steady state.
   const int n_e = 216, n_i = 27;
   auto net = tiny_network(n_e, n_i);
-  std::uint32_t seed = 12345;
-  auto uniform = [&seed]() {
-    seed = seed * 1664525u + 1013904223u;
-    return static_cast<float>(seed >> 8) / 16777216.0f;
-  };
+  lcg uniform{12345u};
   for (auto& w : net.w_ee) w = uniform() < 0.4f ? 0.0f : uniform() * 2.0f / n_e;
   for (auto& w : net.w_ei) w = uniform() * 4.0f / n_i;
   for (auto& w : net.w_ie) w = uniform() * 2.0f / n_e;
@@ -123,25 +158,8 @@ TEST(RatesSolver, TallRowBlocksMatchAPlainEulerLoop) {
   ASSERT_TRUE(s.converged);
 
   const std::size_t ne = n_e, ni = n_i;
-  std::vector<double> he(ne, p.rho0), re(ne, p.rho0), hi(ni, net.b_i), ri(ni, net.b_i);
-  const double ke = p.dt / p.tau_e, ki = p.dt / p.tau_i;
-  for (int t = 0; t < s.steps; ++t) {
-    std::vector<double> de(ne), di(ni);
-    for (std::size_t i = 0; i < ne; ++i) {
-      double x = input[i] - re[i];
-      for (std::size_t k = 0; k < ne; ++k) x += net.w_ee[i * ne + k] * re[k];
-      for (std::size_t j = 0; j < ni; ++j) x -= net.w_ei[i * ni + j] * ri[j];
-      de[i] = ke * x;
-    }
-    for (std::size_t j = 0; j < ni; ++j) {
-      double x = net.b_i - ri[j];
-      for (std::size_t k = 0; k < ne; ++k) x += net.w_ie[j * ne + k] * re[k];
-      for (std::size_t m = 0; m < ni; ++m) x -= net.w_ii[j * ni + m] * ri[m];
-      di[j] = ki * x;
-    }
-    for (std::size_t i = 0; i < ne; ++i) re[i] = std::clamp(he[i] += de[i], 0.0, p.r_max);
-    for (std::size_t j = 0; j < ni; ++j) ri[j] = std::clamp(hi[j] += di[j], 0.0, p.r_max);
-  }
+  std::vector<double> re, ri;
+  plain_euler(net, input, p, s.steps, [&](std::size_t i, std::size_t k) { return double{net.w_ee[i * ne + k]}; }, re, ri);
   int silent = 0;
   for (std::size_t i = 0; i < ne; ++i) {
     EXPECT_NEAR(s.r_e[i], re[i], 1e-3 * (1.0 + re[i])) << "E cell " << i;
@@ -160,11 +178,7 @@ TEST(RatesSolver, SymmetricEEPathMatchesAPlainEulerLoop) {
   // with the general path (same network without the factors).
   const int n_e = 216, n_i = 27;
   auto net = tiny_network(n_e, n_i);
-  std::uint32_t seed = 777;
-  auto uniform = [&seed]() {
-    seed = seed * 1664525u + 1013904223u;
-    return static_cast<float>(seed >> 8) / 16777216.0f;
-  };
+  lcg uniform{777u};
   const std::size_t ne = n_e, ni = n_i;
   net.ee_corr.assign(ne * ne, 0.0f);
   net.ee_row_scale.resize(ne);
@@ -204,25 +218,11 @@ TEST(RatesSolver, SymmetricEEPathMatchesAPlainEulerLoop) {
   general.solve(input.data(), g);
   ASSERT_TRUE(g.converged);
 
-  std::vector<double> he(ne, p.rho0), re(ne, p.rho0), hi(ni, net.b_i), ri(ni, net.b_i);
-  const double ke = p.dt / p.tau_e, ki = p.dt / p.tau_i;
-  for (int t = 0; t < s.steps; ++t) {
-    std::vector<double> de(ne), di(ni);
-    for (std::size_t i = 0; i < ne; ++i) {
-      double x = input[i] - re[i];
-      for (std::size_t k = 0; k < ne; ++k) x += static_cast<double>(net.ee_row_scale[i]) * net.ee_corr[i * ne + k] * re[k];
-      for (std::size_t j = 0; j < ni; ++j) x -= net.w_ei[i * ni + j] * ri[j];
-      de[i] = ke * x;
-    }
-    for (std::size_t j = 0; j < ni; ++j) {
-      double x = net.b_i - ri[j];
-      for (std::size_t k = 0; k < ne; ++k) x += net.w_ie[j * ne + k] * re[k];
-      for (std::size_t m = 0; m < ni; ++m) x -= net.w_ii[j * ni + m] * ri[m];
-      di[j] = ki * x;
-    }
-    for (std::size_t i = 0; i < ne; ++i) re[i] = std::clamp(he[i] += de[i], 0.0, p.r_max);
-    for (std::size_t j = 0; j < ni; ++j) ri[j] = std::clamp(hi[j] += di[j], 0.0, p.r_max);
-  }
+  std::vector<double> re, ri;
+  plain_euler(
+      net, input, p, s.steps,
+      [&](std::size_t i, std::size_t k) { return static_cast<double>(net.ee_row_scale[i]) * net.ee_corr[i * ne + k]; }, re,
+      ri);
   int silent = 0;
   for (std::size_t i = 0; i < ne; ++i) {
     EXPECT_NEAR(s.r_e[i], re[i], 1e-3 * (1.0 + re[i])) << "E cell " << i;
