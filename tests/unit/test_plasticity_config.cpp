@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 
 #include "balnet/core/error.hpp"
@@ -165,6 +166,8 @@ TEST(plasticity_config, per_neuron_target_rates_from_a_file) {
   EXPECT_DOUBLE_EQ(r.c_per_post[3], -2.0 * 5e-3 * 100.0);
   expect_error(base(keys + "rho_short.txt\n"), {"plasticity.rho_file = rho_short.txt", "holds 3 rates but population E has 40 neurons"});
   expect_error(base(keys + "no_such_file.txt\n"), {"cannot open the file"});
+  std::remove("rho_ok.txt");  // written into the working folder: leave nothing behind
+  std::remove("rho_short.txt");
 }
 
 TEST(plasticity_support, exact_float_sum_is_exact_and_order_free) {
