@@ -145,25 +145,34 @@ inline void add_store16(float* p, vec16 v) {
 // has two sums (columns q and q + 8 of each group of 16), so no chain of dependent adds is
 // longer than half the columns. Fixed order throughout: block J's entries collect the
 // transposed parts of tiles (0, J), (1, J), ... as they come, then block J's own row sums.
-void symmetric_product(const float* tiles, const float* r, std::size_t eb, float* y) {
+// `backward` visits the tiles in the reverse order (last block first, each row of tiles from
+// its end): alternating the direction step by step, the tiles read last by one step are the
+// first of the next and still in the cache. Each direction has its own fixed order.
+void symmetric_product(const float* tiles, const float* r, std::size_t eb, float* y, bool backward) {
   std::memset(y, 0, eb * 64 * sizeof(float));
-  const float* t = tiles;
-  for (std::size_t bi = 0; bi < eb; ++bi) {
+  for (std::size_t qi = 0; qi < eb; ++qi) {
+    const std::size_t bi = backward ? eb - 1 - qi : qi;
+    const float* row = tiles + (bi * eb - bi * (bi - 1) / 2) * 64 * 64;  // tile (bi, bi), then (bi, bi + 1) ...
     const float* ri = r + bi * 64;
     const vec16 r0 = load16(ri), r1 = load16(ri + 16), r2 = load16(ri + 32), r3 = load16(ri + 48);
     vec16 a0 = {}, a1 = {}, a2 = {}, a3 = {}, b0 = {}, b1 = {}, b2 = {}, b3 = {};
-    for (int j = 0; j < 64; j += 2, t += 128) {  // diagonal tile
-      const vec16 x = ri[j] - vec16{}, z = ri[j + 1] - vec16{};
-      a0 = fmadd16(load16(t), x, a0);
-      a1 = fmadd16(load16(t + 16), x, a1);
-      a2 = fmadd16(load16(t + 32), x, a2);
-      a3 = fmadd16(load16(t + 48), x, a3);
-      b0 = fmadd16(load16(t + 64), z, b0);
-      b1 = fmadd16(load16(t + 80), z, b1);
-      b2 = fmadd16(load16(t + 96), z, b2);
-      b3 = fmadd16(load16(t + 112), z, b3);
-    }
-    for (std::size_t bj = bi + 1; bj < eb; ++bj) {
+    for (std::size_t qj = 0; qj < eb - bi; ++qj) {
+      const std::size_t bj = backward ? eb - 1 - qj : bi + qj;
+      const float* t = row + (bj - bi) * 64 * 64;
+      if (bj == bi) {  // diagonal tile
+        for (int j = 0; j < 64; j += 2, t += 128) {
+          const vec16 x = ri[j] - vec16{}, z = ri[j + 1] - vec16{};
+          a0 = fmadd16(load16(t), x, a0);
+          a1 = fmadd16(load16(t + 16), x, a1);
+          a2 = fmadd16(load16(t + 32), x, a2);
+          a3 = fmadd16(load16(t + 48), x, a3);
+          b0 = fmadd16(load16(t + 64), z, b0);
+          b1 = fmadd16(load16(t + 80), z, b1);
+          b2 = fmadd16(load16(t + 96), z, b2);
+          b3 = fmadd16(load16(t + 112), z, b3);
+        }
+        continue;
+      }
       const float* rj = r + bj * 64;
       for (int g = 0; g < 4; ++g, t += 16 * 64) {
         vec16 e[8];
@@ -239,10 +248,11 @@ void accumulate_block64x2(const float* blk, const float* r, const std::vector<st
 void steady_state_solver::accumulate_sym(const float* r) {
   const auto ne = static_cast<std::size_t>(n_e_), n = static_cast<std::size_t>(n_);
   std::memcpy(rpad_.data(), r, ne * sizeof(float));
-  symmetric_product(tiles_.data(), rpad_.data(), eb_, ysym_.data());
+  symmetric_product(tiles_.data(), rpad_.data(), eb_, ysym_.data(), backward_);
   for (const auto& f : fixups_) ysym_[f.row] += f.value * rpad_[f.col];
   const auto ni = static_cast<std::size_t>(n_i_);
-  for (std::size_t b = 0; b < eb_; ++b) {
+  for (std::size_t q = 0; q < eb_; ++q) {
+    const std::size_t b = backward_ ? eb_ - 1 - q : q;
     accumulate_block64x2(rest_e_.data() + b * 64 * ni, r, active_i_, acc_ei_.data() + b * 64, ne);
   }
   const float* __restrict s = scale_.data();
@@ -250,7 +260,11 @@ void steady_state_solver::accumulate_sym(const float* r) {
   const float* __restrict ae = acc_ei_.data();
   float* __restrict acc = acc_.data();
   for (std::size_t i = 0; i < ne; ++i) acc[i] = s[i] * ys[i] + ae[i];
-  for (std::size_t b = 0; b < ib_; ++b) accumulate_block64x2(rest_i_.data() + b * 64 * n, r, active_, acc + ne + b * 64, 0);
+  for (std::size_t q = 0; q < ib_; ++q) {
+    const std::size_t b = backward_ ? ib_ - 1 - q : q;
+    accumulate_block64x2(rest_i_.data() + b * 64 * n, r, active_, acc + ne + b * 64, 0);
+  }
+  backward_ = !backward_;
 }
 
 // The row blocks are visited forwards and backwards on alternate calls: the matrix (1.3 MB at
@@ -586,6 +600,9 @@ void steady_state_solver::update_plastic(const rate_network& net) {
 
 void steady_state_solver::solve(const float* input_e, double max_dr, steady_state& out) {
   const auto ne = static_cast<std::size_t>(n_e_), ni = static_cast<std::size_t>(n_i_);
+  // Every solve starts forwards: the symmetric path's sums depend on the direction, and a
+  // solve's result must not depend on the solves before it (PERTURB spreads them over ranks).
+  backward_ = false;
   out.h_e.assign(ne, rho0_);
   out.r_e.assign(ne, rho0_);
   out.h_i.assign(ni, b_i_);

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "balnet/core/aligned_vector.hpp"
+
 #include "balnet/rates/rate_params.hpp"
 
 namespace balnet::rates {
@@ -96,7 +98,7 @@ class steady_state_solver {
   float rho0_, b_i_, r_max_, dt_tau_e_, dt_tau_i_;
   double max_dr_;
   int max_steps_;
-  std::vector<float> packed_;  // row blocks, each column-major (see at())
+  aligned_vector<float> packed_;  // row blocks, each column-major (see at())
   std::size_t at(std::size_t row, std::size_t col) const {
     const auto n = static_cast<std::size_t>(n_);
     if (row < big_rows_) return (row / big_block) * (big_block * n) + col * big_block + row % big_block;
@@ -104,8 +106,8 @@ class steady_state_solver {
     return big_rows_ * n + (rest / 64) * (64 * n) + col * 64 + rest % 64;
   }
   void accumulate(const float* r);  // acc_ = packed_ * r over the active columns
-  bool backward_ = false;            // direction of the next accumulate over the row blocks
-  std::vector<float> acc_, r_, dh_;  // dh_: scratch |dh| per cell of one step
+  bool backward_ = false;            // direction of the next accumulate (forwards at each solve's start)
+  aligned_vector<float> acc_, r_, dh_;  // dh_: scratch |dh| per cell of one step
   std::vector<std::uint32_t> active_;
   std::uint64_t multiply_adds_ = 0, bytes_read_ = 0;
 
@@ -115,11 +117,11 @@ class steady_state_solver {
   // take 0.86 MB instead of 1.33 MB at the default size and stay in a 1 MB L2 cache.
   bool sym_ = false;
   std::size_t eb_ = 0, ib_ = 0;    // E and I cells in blocks of 64 (padded)
-  std::vector<float> tiles_;       // C: tile (I <= J) column-major, 64 x 64 each
-  std::vector<float> scale_;       // s, padded to eb_ * 64
-  std::vector<float> rest_e_;      // -W_EI: E rows (blocks of 64) x I columns
-  std::vector<float> rest_i_;      // W_IE | -W_II: I rows (blocks of 64) x all columns
-  std::vector<float> rpad_, ysym_, acc_ei_;
+  aligned_vector<float> tiles_;    // C: tile (I <= J) column-major, 64 x 64 each
+  aligned_vector<float> scale_;    // s, padded to eb_ * 64
+  aligned_vector<float> rest_e_;   // -W_EI: E rows (blocks of 64) x I columns
+  aligned_vector<float> rest_i_;   // W_IE | -W_II: I rows (blocks of 64) x all columns
+  aligned_vector<float> rpad_, ysym_, acc_ei_;
   std::vector<std::uint32_t> active_i_;
   struct fixup {
     std::uint32_t row, col;
