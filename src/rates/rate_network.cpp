@@ -6,6 +6,7 @@
 #include <cstring>
 #include <cmath>
 #include <numeric>
+#include <span>
 
 #include "balnet/core/error.hpp"
 #include "balnet/core/rng.hpp"
@@ -208,7 +209,7 @@ void symmetric_product(const float* tiles, const float* r, std::size_t eb, float
 
 // As accumulate_block<4> for one block of 64 rows, with two sums per row (alternate active
 // columns), for the short column lists of the symmetric path.
-void accumulate_block64x2(const float* blk, const float* r, const std::vector<std::uint32_t>& active, float* acc,
+void accumulate_block64x2(const float* blk, const float* r, std::span<const std::uint32_t> active, float* acc,
                           std::size_t first_col) {
   vec16 a0 = {}, a1 = {}, a2 = {}, a3 = {}, b0 = {}, b1 = {}, b2 = {}, b3 = {};
   const std::size_t n = active.size();
@@ -251,9 +252,11 @@ void steady_state_solver::accumulate_sym(const float* r) {
   symmetric_product(tiles_.data(), rpad_.data(), eb_, ysym_.data(), backward_);
   for (const auto& f : fixups_) ysym_[f.row] += f.value * rpad_[f.col];
   const auto ni = static_cast<std::size_t>(n_i_);
+  // The active I cells are the tail of the active list (it is in index order).
+  const std::span<const std::uint32_t> active_i(std::lower_bound(active_.begin(), active_.end(), n_e_), active_.end());
   for (std::size_t q = 0; q < eb_; ++q) {
     const std::size_t b = backward_ ? eb_ - 1 - q : q;
-    accumulate_block64x2(rest_e_.data() + b * 64 * ni, r, active_i_, acc_ei_.data() + b * 64, ne);
+    accumulate_block64x2(rest_e_.data() + b * 64 * ni, r, active_i, acc_ei_.data() + b * 64, ne);
   }
   const float* __restrict s = scale_.data();
   const float* __restrict ys = ysym_.data();
@@ -567,7 +570,6 @@ steady_state_solver::steady_state_solver(const rate_network& net, const rate_par
     rpad_.assign(eb_ * 64, 0.0f);
     ysym_.assign(eb_ * 64, 0.0f);
     acc_ei_.assign(eb_ * 64, 0.0f);
-    active_i_.reserve(ni);
   }
   update_plastic(net);
   acc_.assign(std::max(static_cast<std::size_t>(ld_), ne + ib_ * 64), 0.0f);
@@ -630,14 +632,11 @@ void steady_state_solver::solve(const float* input_e, double max_dr, steady_stat
     }
     active_.resize(count);
     if (sym_) {
-      active_i_.clear();
-      for (std::size_t k = ne; k < static_cast<std::size_t>(n_); ++k) {
-        if (r[k] != 0.0f) active_i_.push_back(static_cast<std::uint32_t>(k));
-      }
       accumulate_sym(r);
+      const auto n_active_i = static_cast<std::size_t>(active_.end() - std::lower_bound(active_.begin(), active_.end(), n_e_));
       // Each stored C entry off the diagonal tiles serves two multiply-adds.
-      multiply_adds_ += eb_ * eb_ * 64 * 64 + active_i_.size() * eb_ * 64 + count * ib_ * 64;
-      bytes_read_ += sizeof(float) * (tiles_.size() + active_i_.size() * eb_ * 64 + count * ib_ * 64);
+      multiply_adds_ += eb_ * eb_ * 64 * 64 + n_active_i * eb_ * 64 + count * ib_ * 64;
+      bytes_read_ += sizeof(float) * (tiles_.size() + n_active_i * eb_ * 64 + count * ib_ * 64);
     } else {
       accumulate(r);
       multiply_adds_ += count * static_cast<std::uint64_t>(ld_);

@@ -122,7 +122,6 @@ class steady_state_solver {
   aligned_vector<float> rest_e_;   // -W_EI: E rows (blocks of 64) x I columns
   aligned_vector<float> rest_i_;   // W_IE | -W_II: I rows (blocks of 64) x all columns
   aligned_vector<float> rpad_, ysym_, acc_ei_;
-  std::vector<std::uint32_t> active_i_;
   struct fixup {
     std::uint32_t row, col;
     float value;
