@@ -4,7 +4,7 @@ simulated population rates approach the balanced-state prediction r = -W^-1 W_X 
 (5.82 / 15.88 Hz, `balnet theory`) as N grows, with a deviation shrinking like 1/sqrt(N).
 
     tests/validation/akil_scaling.py [--N 1000,2000,3000,5000,10000] [--t-stop 3000]
-        [--burn-in 500] [--ranks 2] [--seeds 1] [--out akil_scaling]
+        [--burn-in 500] [--ranks 2] [--seeds 1] [--out akil_scaling] [--set S.K=V ...]
 
 Writes OUT/akil_scaling.png (rates vs N beside the theory; relative deviation vs N) and
 OUT/akil_scaling.json, and prints a table with the wall time of each run. Not a CI test:
@@ -34,6 +34,9 @@ def main(argv=None):
     ap.add_argument("--ranks", type=int, default=2, help="MPI ranks per run (default 2)")
     ap.add_argument("--seeds", type=int, default=1, help="realisations per size (default 1)")
     ap.add_argument("--out", default="akil_scaling", help="output folder")
+    ap.add_argument("--set", action="append", default=[], metavar="S.K=V",
+                    help="config override passed to balnet run and balnet theory (repeatable), e.g. "
+                         "--set params.jee=3 --set params.jei=-100 (the Kohonen network's weights)")
     ap.add_argument("--balnet", default=None)
     a = ap.parse_args(argv)
     exe = find_balnet(a.balnet)
@@ -41,7 +44,8 @@ def main(argv=None):
         sys.exit("balnet executable not found (--balnet PATH)")
     os.makedirs(a.out, exist_ok=True)
     sizes = [int(x) for x in a.N.split(",")]
-    theory = json.loads(subprocess.run([exe, "theory", a.config, "--json"], check=True, capture_output=True,
+    overrides = [x for kv in a.set for x in ("--set", kv)]
+    theory = json.loads(subprocess.run([exe, "theory", a.config, "--json"] + overrides, check=True, capture_output=True,
                                        text=True).stdout)
     r_inf = theory["fixed_points"][0]["rates"]
     rows = []
@@ -52,7 +56,7 @@ def main(argv=None):
             out = os.path.join(a.out, "akil_N%d_s%d.h5" % (N, seed))
             cmd = [os.environ.get("MPIEXEC", "mpirun"), "-n", str(a.ranks), exe, "run", a.config, "-q",
                    "--set", "params.N=%d" % N, "--set", "run.t_stop=%g" % a.t_stop, "--seed", str(seed),
-                   "--output", out]
+                   "--output", out] + overrides
             t0 = time.time()
             subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
             wall = time.time() - t0
@@ -65,7 +69,7 @@ def main(argv=None):
             rows.append({"N": N, "seed": seed, "rates": rates, "wall": wall, "wall_run": wall_run})
             print("%7d %5d %10.3f %10.3f %10.3f %10.3f %9.1f" % (N, seed, rates["E"], rates["I"],
                                                                  rates["E"] / r_inf["E"], rates["I"] / r_inf["I"], wall))
-    result = {"config": a.config, "t_stop": a.t_stop, "burn_in": a.burn_in, "ranks": a.ranks, "theory": r_inf,
+    result = {"config": a.config, "set": a.set, "t_stop": a.t_stop, "burn_in": a.burn_in, "ranks": a.ranks, "theory": r_inf,
               "runs": rows}
     with open(os.path.join(a.out, "akil_scaling.json"), "w") as f:
         json.dump(result, f, indent=1)
@@ -97,7 +101,10 @@ def plot(result, path):
     axes[0].set_xscale("log")
     axes[0].set_xlabel("N")
     axes[0].set_ylabel("rate after burn-in (Hz)")
-    axes[0].set_title("akil2021_static: simulated vs balanced-state rates")
+    name = os.path.splitext(os.path.basename(result["config"]))[0]
+    if result.get("set"):
+        name += " (" + ", ".join(kv.split(".")[-1] for kv in result["set"]) + ")"
+    axes[0].set_title("%s: simulated vs balanced-state rates" % name, fontsize=10)
     axes[0].legend(fontsize=8)
     axes[1].set_xlabel("N")
     axes[1].set_ylabel("|r - r_theory| / r_theory")
