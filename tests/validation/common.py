@@ -20,10 +20,11 @@ def arguments(description):
     p.add_argument("--balnet", default=os.path.join(source, "build", "balnet"), help="balnet executable")
     p.add_argument("--ranks", type=int, default=1, help="MPI ranks per run (default 1)")
     p.add_argument("--mpirun", default=os.environ.get("MPIEXEC", "mpirun"), help="mpirun command")
-    p.add_argument("--workdir", default=".", help="folder for the output files")
+    p.add_argument("--workdir", default=".", help="folder for the output files (created if missing)")
     p.add_argument("--only", nargs="*", help="run only these experiments")
     a = p.parse_args()
     a.configs = os.path.join(source, "configs")
+    os.makedirs(a.workdir, exist_ok=True)
     return a
 
 
