@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "balnet/core/fast_math.hpp"
+#include "balnet/core/spike_flags.hpp"
 #include "balnet/core/rng.hpp"
 #include "balnet/io/config.hpp"
 
@@ -149,21 +149,7 @@ void adaptive_lif_group::integrate(std::vector<index_t>& spiked) {
   k.ref_steps = ref_steps_;
   alif_kernel<ExpEuler, Delta>(n, k, V_.data(), H1_.data(), H2_.data(), refractory_.data(), spiked_.data(),
                                a1_.data(), drive_I_.data(), drive_G_.data(), drive_V_.data());
-  // Collect the spike flags 64 at a time (eight 8-byte words): spikes are rare, and a
-  // byte-by-byte scan of every cell cost about an eighth of this function.
-  const std::uint8_t* spk = spiked_.data();
-  const std::size_t full = n - n % 64;
-  for (std::size_t i = 0; i < full; i += 64) {
-    std::uint64_t w[8];
-    std::memcpy(w, spk + i, 64);
-    if ((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) == 0) continue;
-    for (std::size_t k = i; k < i + 64; ++k) {
-      if (spk[k]) spiked.push_back(static_cast<index_t>(k));
-    }
-  }
-  for (std::size_t k = full; k < n; ++k) {
-    if (spk[k]) spiked.push_back(static_cast<index_t>(k));
-  }
+  append_flagged(spiked_.data(), n, spiked);
 }
 
 std::vector<std::string> adaptive_lif_group::state_variables() const {

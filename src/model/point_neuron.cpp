@@ -7,6 +7,7 @@
 
 #include "balnet/core/error.hpp"
 #include "balnet/core/fast_math.hpp"
+#include "balnet/core/spike_flags.hpp"
 #include "balnet/core/rng.hpp"
 #include "balnet/io/config.hpp"
 
@@ -141,7 +142,7 @@ basic_point_neuron_group<R>::basic_point_neuron_group(const point_neuron_params&
       current_rx_.push_back(idx);
     }
   }
-  spiked_.assign(n + 64, 0);  // padding: the flag scan reads whole blocks of 64 flags
+  spiked_.assign(n, 0);
   choose_kernel();
   for (std::size_t i = 0; i < n; ++i) {
     random_stream rs(seed, rng_domain::initial_state, population_hash, gids[i]);
@@ -475,16 +476,7 @@ void basic_point_neuron_group<R>::update(step_t, std::vector<index_t>& spiked) {
   } else {
     for (std::size_t b = 0; b < n; b += block) update_block(b, std::min(n, b + block));
   }
-  // Collect the spike flags 64 at a time: spikes are rare.
-  const counter* f = spiked_.data();
-  for (std::size_t i = 0; i < n; i += 64) {
-    counter any = 0;
-    for (std::size_t j = 0; j < 64; ++j) any |= f[i + j];
-    if (any == 0) continue;
-    for (std::size_t k = i; k < std::min(n, i + 64); ++k) {
-      if (f[k]) spiked.push_back(static_cast<index_t>(k));
-    }
-  }
+  append_flagged(spiked_.data(), n, spiked);
 }
 
 template <class R>
