@@ -1,7 +1,7 @@
 #!/bin/bash
 # Project 2's whole workflow (Barta & Fukai 2025; docs/assemblies.md) for a list of pattern
 # counts P and plasticity rules, as a SLURM dependency chain (sbatch --dependency=afterok) or,
-# with --local, the same steps run one after another on this machine.
+# with --local, the same steps run on this machine, one after another (or J at a time with --jobs J).
 #
 #   jobs/barta2025_workflow.sh [options]
 #     --P "800 1000 ..."        pattern counts (default 1000)
@@ -9,6 +9,8 @@
 #     --out DIR                 results root (default barta2025_results); one folder per P and rule
 #     --ranks N                 MPI ranks per simulation (default 4)
 #     --local                   run the steps here, in order, with mpirun (no SLURM)
+#     --jobs J                  with --local: up to J steps at once, each as soon as the steps it
+#                               needs are done (the SLURM chain's dependencies); default 1
 #     --dry-run                 write the step scripts and print the sbatch commands only
 #     --launcher CMD            how a step starts balnet (default: srun under SLURM, mpirun -n N locally)
 #     --sbatch-args "..."       extra sbatch options (partition, account, time, ...)
@@ -45,6 +47,7 @@ RULES="fLHP sLHP GHP"
 OUT="barta2025_results"
 RANKS=4
 LOCAL=0
+JOBS=1
 DRY=0
 LAUNCHER=""
 SBATCH_ARGS=""
@@ -70,6 +73,7 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift 2 ;;
     --ranks) RANKS="$2"; shift 2 ;;
     --local) LOCAL=1; shift ;;
+    --jobs) JOBS="$2"; shift 2 ;;
     --dry-run) DRY=1; shift ;;
     --launcher) LAUNCHER="$2"; shift 2 ;;
     --sbatch-args) SBATCH_ARGS="$2"; shift 2 ;;
@@ -86,13 +90,15 @@ while [ $# -gt 0 ]; do
     --checkpoint-every) CKPT_EVERY="$2"; shift 2 ;;
     --balnet) BALNET="$2"; shift 2 ;;
     --python) PYTHON="$2"; shift 2 ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
 [ -z "$CKPT_EVERY" ] || [[ "$CKPT_EVERY" =~ ^[0-9]+(\.[0-9]+)?(ms|s|min|h)$ ]] \
   || die "--checkpoint-every must be a number with unit ms, s, min or h, not '$CKPT_EVERY'"
 [[ "$RANKS" =~ ^[1-9][0-9]*$ ]] || die "--ranks must be a positive whole number, not '$RANKS'"
+[[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || die "--jobs must be a positive whole number, not '$JOBS'"
+[ "$JOBS" = 1 ] || [ "$LOCAL" = 1 ] || die "--jobs needs --local (under SLURM the steps run as the scheduler allows)"
 for P in $P_LIST; do [[ "$P" =~ ^[1-9][0-9]*$ ]] || die "--P: '$P' is not a positive whole number"; done
 for st in $STEPS; do
   case " train spontaneous shuffle conductances perturbation cues analysis summary " in
@@ -151,11 +157,56 @@ EOF
 }
 
 wanted() { case " $STEPS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+# --local --jobs J: markers of the steps started in the background (NAME.pid, NAME.log, and
+# NAME.rc with the exit status once finished).
+LOCAL_DIR="$OUT/jobs/local"
+running_steps() {
+  local n=0 p
+  for p in "$LOCAL_DIR"/*.pid; do [ -e "$p" ] && [ ! -f "${p%.pid}.rc" ] && n=$((n + 1)); done
+  echo "$n"
+}
+if [ "$LOCAL" = 1 ] && [ "$JOBS" -gt 1 ]; then
+  rm -rf "$LOCAL_DIR"
+  mkdir -p "$LOCAL_DIR"
+  : > "$LOCAL_DIR/progress.log"
+  tail -n +1 -f "$LOCAL_DIR/progress.log" >&2 &
+  TAIL_PID=$!
+  stop_steps() {  # on INT/TERM: stop every step of this workflow (balnet checkpoints on SIGTERM)
+    trap - INT TERM
+    kill "$TAIL_PID" 2>/dev/null
+    kill -TERM 0
+    exit 130
+  }
+  trap stop_steps INT TERM
+fi
 submit() {  # submit NAME SCRIPT DEPENDENCIES...: prints the job id (or runs it with --local)
   local name="$1" script="$2"; shift 2
   local kind="${name#P*_}"; kind="${kind#*_}"
   [[ "$name" == *_summary ]] && kind=summary
   if ! wanted "$kind"; then echo "skipped"; return; fi
+  if [ "$LOCAL" = 1 ] && [ "$JOBS" -gt 1 ]; then
+    # In the background, as soon as the steps it depends on are done (their marker NAME.rc in
+    # $LOCAL_DIR holds their exit status); at most JOBS steps started and not finished.
+    while [ "$(running_steps)" -ge "$JOBS" ]; do sleep 1; done
+    local deps=()
+    for d in "$@"; do [[ "$d" == local:* ]] && deps+=("${d#local:}"); done
+    local log="${script%.sh}.log"
+    (
+      for d in "${deps[@]+"${deps[@]}"}"; do
+        until [ -f "$LOCAL_DIR/$d.rc" ]; do sleep 1; done
+        if [ "$(cat "$LOCAL_DIR/$d.rc")" != 0 ]; then
+          echo "not run: step $d failed" > "$log"; echo 1 > "$LOCAL_DIR/$name.rc"; exit 0
+        fi
+      done
+      echo "[$(date +%T)] $name" >&2
+      rc=0; bash "$script" > "$log" 2>&1 || rc=$?
+      echo "$rc" > "$LOCAL_DIR/$name.rc"
+    ) >> "$LOCAL_DIR/progress.log" 2>&1 < /dev/null &
+    echo "$!" > "$LOCAL_DIR/$name.pid"
+    echo "$log" > "$LOCAL_DIR/$name.log"
+    echo "local:$name"
+    return
+  fi
   if [ "$LOCAL" = 1 ]; then
     echo "[$(date +%T)] $name" >&2
     bash "$script" > "${script%.sh}.log" 2>&1 || { echo "step $name failed; see ${script%.sh}.log" >&2; tail -5 "${script%.sh}.log" >&2; exit 1; }
@@ -218,4 +269,22 @@ $TOOL sensitivity $d/perturbation.h5 --t0 $PERT_T0 --out $d/sensitivity.csv")
   mv "$OUT/jobs/summary.sh" "$OUT/jobs/summary_P$P.sh"
   submit "P${P}_summary" "$OUT/jobs/summary_P$P.sh" "${summary_deps[@]}" > /dev/null
 done
+if [ "$LOCAL" = 1 ] && [ "$JOBS" -gt 1 ]; then
+  while [ "$(running_steps)" -gt 0 ]; do sleep 1; done
+  kill "$TAIL_PID" 2>/dev/null || true
+  failed=0
+  for r in "$LOCAL_DIR"/*.rc; do
+    [ -e "$r" ] || continue
+    if [ "$(cat "$r")" != 0 ]; then
+      n="$(basename "${r%.rc}")"; l="$(cat "$LOCAL_DIR/$n.log")"
+      if [[ "$(head -n 1 "$l")" == "not run:"* ]]; then
+        echo "step $n $(head -n 1 "$l")" >&2
+      else
+        echo "step $n failed; see $l" >&2; tail -5 "$l" >&2
+      fi
+      failed=1
+    fi
+  done
+  [ "$failed" = 0 ] || exit 1
+fi
 echo "results in $OUT"

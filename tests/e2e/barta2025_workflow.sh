@@ -7,10 +7,12 @@ common=(--local --P 20 --rules fLHP --train-ms 1000 --spont-ms 1500 --discard 30
         --pert-reps 1 --pert-start 200 --cue-patterns 2 --balnet "$BALNET" --python "$PY"
         --set params.NE=200 --set params.NI=50 --set params.f=0.1 --set run.progress=false)
 
-# The whole workflow at 1 and 3 ranks; at 2 and 4 ranks training and the spontaneous run.
+# The whole workflow at 1 and 3 ranks; at 2 and 4 ranks training and the spontaneous run. At 3
+# ranks the steps run two at a time (--jobs 2): the outputs must not depend on that either.
 for n in 1 3 2 4; do
   steps=()
   [ "$n" = 2 ] || [ "$n" = 4 ] && steps=(--steps "train spontaneous")
+  [ "$n" = 3 ] && steps=(--jobs 2)
   MPIEXEC="$MPIRUN" bash "$WF" "${common[@]}" "${steps[@]}" --ranks "$n" --out "r$n" > "wf$n.txt" 2>&1 \
     || { fail "workflow at $n ranks"; cat "wf$n.txt" >&2; finish; }
 done
@@ -113,6 +115,10 @@ pass "connectivity file round trip"
 # Bad input: one clear error line.
 bash "$WF" --local --rules XYZ --balnet "$BALNET" 2> bad.txt; [ $? -eq 2 ] || fail "unknown rule: exit code 2"
 grep -q "unknown rule 'XYZ'" bad.txt || fail "unknown rule message"
+bash "$WF" --local --jobs two --balnet "$BALNET" 2> bad.txt; [ $? -eq 2 ] || fail "bad --jobs: exit code 2"
+grep -q "jobs must be a positive whole number, not 'two'" bad.txt || fail "bad --jobs message"
+bash "$WF" --jobs 2 --dry-run --balnet "$BALNET" 2> bad.txt; [ $? -eq 2 ] || fail "--jobs without --local: exit code 2"
+grep -q "jobs needs --local" bad.txt || fail "--jobs without --local message"
 # SLURM mode without submitting: the dependency chain as sbatch commands.
 bash "$WF" --dry-run --P "40 80" --rules "fLHP GHP" --out dry --balnet "$BALNET" 2> dry.txt > /dev/null \
   || fail "dry run"
