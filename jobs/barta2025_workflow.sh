@@ -168,12 +168,8 @@ running_steps() {
 if [ "$LOCAL" = 1 ] && [ "$JOBS" -gt 1 ]; then
   rm -rf "$LOCAL_DIR"
   mkdir -p "$LOCAL_DIR"
-  : > "$LOCAL_DIR/progress.log"
-  tail -n +1 -f "$LOCAL_DIR/progress.log" >&2 &
-  TAIL_PID=$!
   stop_steps() {  # on INT/TERM: stop every step of this workflow (balnet checkpoints on SIGTERM)
     trap - INT TERM
-    kill "$TAIL_PID" 2>/dev/null
     kill -TERM 0
     exit 130
   }
@@ -201,7 +197,7 @@ submit() {  # submit NAME SCRIPT DEPENDENCIES...: prints the job id (or runs it 
       echo "[$(date +%T)] $name" >&2
       rc=0; bash "$script" > "$log" 2>&1 || rc=$?
       echo "$rc" > "$LOCAL_DIR/$name.rc"
-    ) >> "$LOCAL_DIR/progress.log" 2>&1 < /dev/null &
+    ) > /dev/null < /dev/null &  # stdout away: submit runs inside $(...), which would wait for it
     echo "$!" > "$LOCAL_DIR/$name.pid"
     echo "$log" > "$LOCAL_DIR/$name.log"
     echo "local:$name"
@@ -271,7 +267,6 @@ $TOOL sensitivity $d/perturbation.h5 --t0 $PERT_T0 --out $d/sensitivity.csv")
 done
 if [ "$LOCAL" = 1 ] && [ "$JOBS" -gt 1 ]; then
   while [ "$(running_steps)" -gt 0 ]; do sleep 1; done
-  kill "$TAIL_PID" 2>/dev/null || true
   failed=0
   for r in "$LOCAL_DIR"/*.rc; do
     [ -e "$r" ] || continue

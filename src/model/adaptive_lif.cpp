@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "balnet/core/fast_math.hpp"
-#include "balnet/core/spike_flags.hpp"
 #include "balnet/core/rng.hpp"
+#include "balnet/core/spike_flags.hpp"
 #include "balnet/io/config.hpp"
 
 namespace balnet {

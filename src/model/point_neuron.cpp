@@ -7,8 +7,8 @@
 
 #include "balnet/core/error.hpp"
 #include "balnet/core/fast_math.hpp"
-#include "balnet/core/spike_flags.hpp"
 #include "balnet/core/rng.hpp"
+#include "balnet/core/spike_flags.hpp"
 #include "balnet/io/config.hpp"
 
 namespace balnet {

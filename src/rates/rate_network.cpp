@@ -246,14 +246,14 @@ void accumulate_block64x2(const float* blk, const float* r, std::span<const std:
 
 }  // namespace
 
-void steady_state_solver::accumulate_sym(const float* r) {
+void steady_state_solver::accumulate_sym(const float* r, std::size_t first_i) {
   const auto ne = static_cast<std::size_t>(n_e_), n = static_cast<std::size_t>(n_);
   std::memcpy(rpad_.data(), r, ne * sizeof(float));
   symmetric_product(tiles_.data(), rpad_.data(), eb_, ysym_.data(), backward_);
   for (const auto& f : fixups_) ysym_[f.row] += f.value * rpad_[f.col];
   const auto ni = static_cast<std::size_t>(n_i_);
-  // The active I cells are the tail of the active list (it is in index order).
-  const std::span<const std::uint32_t> active_i(std::lower_bound(active_.begin(), active_.end(), n_e_), active_.end());
+  // The active I cells: the tail of the active list from first_i (it is in index order).
+  const std::span<const std::uint32_t> active_i(active_.begin() + static_cast<std::ptrdiff_t>(first_i), active_.end());
   for (std::size_t q = 0; q < eb_; ++q) {
     const std::size_t b = backward_ ? eb_ - 1 - q : q;
     accumulate_block64x2(rest_e_.data() + b * 64 * ni, r, active_i, acc_ei_.data() + b * 64, ne);
@@ -632,8 +632,9 @@ void steady_state_solver::solve(const float* input_e, double max_dr, steady_stat
     }
     active_.resize(count);
     if (sym_) {
-      accumulate_sym(r);
-      const auto n_active_i = static_cast<std::size_t>(active_.end() - std::lower_bound(active_.begin(), active_.end(), n_e_));
+      const auto first_i = static_cast<std::size_t>(std::lower_bound(active_.begin(), active_.end(), n_e_) - active_.begin());
+      accumulate_sym(r, first_i);
+      const std::size_t n_active_i = count - first_i;
       // Each stored C entry off the diagonal tiles serves two multiply-adds.
       multiply_adds_ += eb_ * eb_ * 64 * 64 + n_active_i * eb_ * 64 + count * ib_ * 64;
       bytes_read_ += sizeof(float) * (tiles_.size() + n_active_i * eb_ * 64 + count * ib_ * 64);

@@ -127,7 +127,7 @@ class steady_state_solver {
     float value;
   };
   std::vector<fixup> fixups_;      // entries of C whose mirror differs (off the diagonal tiles)
-  void accumulate_sym(const float* r);
+  void accumulate_sym(const float* r, std::size_t first_i);  // first_i: first active I cell in active_
 };
 
 // This core's rate of 16-wide float multiply-then-add pairs (separate rounding, as in the
