@@ -168,18 +168,28 @@ running_steps() {
 if [ "$LOCAL" = 1 ] && [ "$JOBS" -gt 1 ]; then
   rm -rf "$LOCAL_DIR"
   mkdir -p "$LOCAL_DIR"
-  stop_steps() {  # on INT/TERM: stop every step of this workflow (balnet checkpoints on SIGTERM)
+  # Each step runs in its own process group (job control on), so that INT/TERM to this shell
+  # stops every step of this workflow and nothing else (balnet checkpoints on SIGTERM). Bash
+  # runs a trap only once its foreground command has ended: this shell waits in sleeps of 1 s
+  # (submit runs here, not in a command substitution), so a signal acts within a second.
+  set -m
+  stop_steps() {
     trap - INT TERM
-    kill -TERM 0
+    local p
+    for p in "$LOCAL_DIR"/*.pid; do
+      [ -e "$p" ] && [ ! -f "${p%.pid}.rc" ] && { kill -TERM -- "-$(cat "$p")" 2> /dev/null || true; }
+    done
     exit 130
   }
   trap stop_steps INT TERM
 fi
-submit() {  # submit NAME SCRIPT DEPENDENCIES...: prints the job id (or runs it with --local)
-  local name="$1" script="$2"; shift 2
+# submit NAME SCRIPT DEPENDENCIES...: submits the step (or runs it with --local) and sets
+# SUBMITTED to its job id, "local:NAME", "local" or "skipped".
+submit() {
+  local name="$1" script="$2" d; shift 2
   local kind="${name#P*_}"; kind="${kind#*_}"
   [[ "$name" == *_summary ]] && kind=summary
-  if ! wanted "$kind"; then echo "skipped"; return; fi
+  if ! wanted "$kind"; then SUBMITTED="skipped"; return; fi
   if [ "$LOCAL" = 1 ] && [ "$JOBS" -gt 1 ]; then
     # In the background, as soon as the steps it depends on are done (their marker NAME.rc in
     # $LOCAL_DIR holds their exit status); at most JOBS steps started and not finished.
@@ -197,16 +207,16 @@ submit() {  # submit NAME SCRIPT DEPENDENCIES...: prints the job id (or runs it 
       echo "[$(date +%T)] $name" >&2
       rc=0; bash "$script" > "$log" 2>&1 || rc=$?
       echo "$rc" > "$LOCAL_DIR/$name.rc"
-    ) > /dev/null < /dev/null &  # stdout away: submit runs inside $(...), which would wait for it
+    ) < /dev/null &
     echo "$!" > "$LOCAL_DIR/$name.pid"
     echo "$log" > "$LOCAL_DIR/$name.log"
-    echo "local:$name"
+    SUBMITTED="local:$name"
     return
   fi
   if [ "$LOCAL" = 1 ]; then
     echo "[$(date +%T)] $name" >&2
     bash "$script" > "${script%.sh}.log" 2>&1 || { echo "step $name failed; see ${script%.sh}.log" >&2; tail -5 "${script%.sh}.log" >&2; exit 1; }
-    echo "local"
+    SUBMITTED="local"
     return
   fi
   local dep=""
@@ -216,9 +226,9 @@ submit() {  # submit NAME SCRIPT DEPENDENCIES...: prints the job id (or runs it 
   cmd+=("$script")
   if [ "$DRY" = 1 ]; then
     echo "${cmd[*]}" >&2
-    echo "JOB_$name"
+    SUBMITTED="JOB_$name"
   else
-    "${cmd[@]}"
+    SUBMITTED="$("${cmd[@]}")" || exit 1
   fi
 }
 
@@ -233,23 +243,23 @@ for P in $P_LIST; do
     CUE_MS=$(( (K + 1) * 1000 ))
     files="--set projection.EE.file=$d/trained.h5 --set projection.EI.file=$d/trained.h5 --set projection.IE.file=$d/trained.h5 --set projection.II.file=$d/trained.h5 --set patterns.file=$d/trained.h5"
     s=$(step train "$d" "run_balnet $d/train.h5 $CFG/barta2025_train.ini -q --set params.P=$P --set run.variant=$rule --set run.t_stop=$TRAIN_MS --output $d/train.h5 --set run.save_connectivity=$d/trained.h5 \"\${SETS[@]}\"")
-    j_train=$(submit "P${P}_${rule}_train" "$s")
+    submit "P${P}_${rule}_train" "$s"; j_train="$SUBMITTED"
     s=$(step spontaneous "$d" "run_balnet $d/spontaneous.h5 $CFG/barta2025_spontaneous.ini -q $files --set run.t_stop=$SPONT_MS --output $d/spontaneous.h5 \"\${SETS[@]}\"")
-    j_spont=$(submit "P${P}_${rule}_spontaneous" "$s" "$j_train")
+    submit "P${P}_${rule}_spontaneous" "$s" "$j_train"; j_spont="$SUBMITTED"
     deps=("$j_spont")
     if [ "$SHUFFLE" = 1 ] && wanted shuffle; then
       s=$(step shuffle "$d" "run_balnet $d/shuffle.h5 $CFG/barta2025_spontaneous.ini -q $files --set run.variant=shuffle --set run.t_stop=$SPONT_MS --output $d/shuffle.h5 \"\${SETS[@]}\"")
-      deps+=("$(submit "P${P}_${rule}_shuffle" "$s" "$j_train")")
+      submit "P${P}_${rule}_shuffle" "$s" "$j_train"; deps+=("$SUBMITTED")
     fi
     s=$(step conductances "$d" "run_balnet $d/conductances.h5 $CFG/barta2025_conductances.ini -q $files --set run.t_stop=$COND_MS --output $d/conductances.h5 \"\${SETS[@]}\"")
-    j_cond=$(submit "P${P}_${rule}_conductances" "$s" "$j_train")
+    submit "P${P}_${rule}_conductances" "$s" "$j_train"; j_cond="$SUBMITTED"
     s=$(step perturbation "$d" "$TOOL mcd $d/conductances.h5 --drop $MCD_DROP --out-prefix $d/mcd
 $TOOL weak --repetitions $PERT_REPS --start $PERT_T0 --out $d/weak.txt
 run_balnet $d/perturbation.h5 $CFG/barta2025_perturbation.ini -q --set input.ouE.table=$d/mcd_ou_E.txt --set input.ouI.table=$d/mcd_ou_I.txt --set input.ouE.perturbation=$d/weak.txt --set input.ouI.perturbation=$d/weak.txt --set run.t_stop=$PERT_MS --output $d/perturbation.h5 \"\${SETS[@]}\"")
-    deps+=("$(submit "P${P}_${rule}_perturbation" "$s" "$j_cond")")
+    submit "P${P}_${rule}_perturbation" "$s" "$j_cond"; deps+=("$SUBMITTED")
     s=$(step cues "$d" "$TOOL cues $d/trained.h5 --patterns $K --out $d/cues.txt
 run_balnet $d/cues.h5 $CFG/barta2025_cues.ini -q $files --set input.cue.schedule=$d/cues.txt --set run.t_stop=$CUE_MS --output $d/cues.h5 \"\${SETS[@]}\"")
-    deps+=("$(submit "P${P}_${rule}_cues" "$s" "$j_train")")
+    submit "P${P}_${rule}_cues" "$s" "$j_train"; deps+=("$SUBMITTED")
     shuffle_cmd=""
     [ "$SHUFFLE" = 1 ] && shuffle_cmd="$TOOL replay $d/shuffle.h5 --discard $DISCARD --out-prefix $d/shuffle"
     s=$(step analysis "$d" "$TOOL replay $d/spontaneous.h5 --discard $DISCARD --out-prefix $d/spontaneous
@@ -257,13 +267,13 @@ $shuffle_cmd
 $TOOL rates $d/spontaneous.h5 --labels $rule --discard $DISCARD --out-prefix $d/spontaneous
 $TOOL inhibition $d/trained.h5 --out $d/inhibition.csv
 $TOOL sensitivity $d/perturbation.h5 --t0 $PERT_T0 --out $d/sensitivity.csv")
-    summary_deps+=("$(submit "P${P}_${rule}_analysis" "$s" "${deps[@]}")")
+    submit "P${P}_${rule}_analysis" "$s" "${deps[@]}"; summary_deps+=("$SUBMITTED")
     labels+="${labels:+,}$rule"
     runs+=" $d/spontaneous.h5"
   done
   s=$(step summary "$OUT" "$TOOL rates $runs --labels $labels --discard $DISCARD --out-prefix $OUT/P${P}")
   mv "$OUT/jobs/summary.sh" "$OUT/jobs/summary_P$P.sh"
-  submit "P${P}_summary" "$OUT/jobs/summary_P$P.sh" "${summary_deps[@]}" > /dev/null
+  submit "P${P}_summary" "$OUT/jobs/summary_P$P.sh" "${summary_deps[@]}"
 done
 if [ "$LOCAL" = 1 ] && [ "$JOBS" -gt 1 ]; then
   while [ "$(running_steps)" -gt 0 ]; do sleep 1; done

@@ -112,6 +112,28 @@ h5diff gen.h5 fromfile.h5 /spikes /spikes > /dev/null || fail "run from the conn
 [ "$(h5dump -d /spikes/E/timestamps -H gen.h5 | grep -o 'SIMPLE { ( [0-9]*' | grep -o '[0-9]*$')" -gt 0 ] || fail "no spikes"
 pass "connectivity file round trip"
 
+# SIGTERM to the workflow (--jobs 2) while it waits to start a step stops it within seconds:
+# every step's processes end (balnet leaves its checkpoint), the exit status is 130, and the
+# caller (this script, in the same process group) is not touched.
+rm -rf sig
+MPIEXEC="$MPIRUN" bash "$WF" "${common[@]}" --jobs 2 --ranks 1 --train-ms 3000000 --checkpoint-every 10min \
+  --out sig > sig.txt 2>&1 &
+wf=$!
+for _ in $(seq 120); do [ -f sig/P20_fLHP/train.h5.part ] && [ -f sig/jobs/local/P20_fLHP_spontaneous.pid ] && break; sleep 0.5; done
+sleep 1
+kill -TERM "$wf"
+for _ in $(seq 30); do kill -0 "$wf" 2> /dev/null || break; sleep 1; done
+if kill -0 "$wf" 2> /dev/null; then
+  fail "the workflow still runs 30 s after SIGTERM"
+  kill -KILL "$wf"
+fi
+wait "$wf"; rc=$?
+[ "$rc" = 130 ] || fail "exit status $rc after SIGTERM (want 130)"
+sleep 2
+if pgrep -f "$PWD/sig/" > /dev/null; then fail "processes of the stopped workflow remain"; pkill -KILL -f "$PWD/sig/"; fi
+[ -f sig/P20_fLHP/train.ckpt.h5 ] || fail "the stopped training left no checkpoint"
+pass "SIGTERM stops every step of a --jobs workflow"
+
 # Bad input: one clear error line.
 bash "$WF" --local --rules XYZ --balnet "$BALNET" 2> bad.txt; [ $? -eq 2 ] || fail "unknown rule: exit code 2"
 grep -q "unknown rule 'XYZ'" bad.txt || fail "unknown rule message"
