@@ -16,6 +16,8 @@
 #     --sbatch-args "..."       extra sbatch options (partition, account, time, ...)
 #     --set KEY=VALUE           passed to every balnet run (repeatable), e.g. params.NE=400
 #     --train-ms T --spont-ms T --cond-ms T   protocol lengths (default 2e6, 1e7, 2e4 ms)
+#     --shuffle-ms T            length of the shuffled-I->E control (default: --spont-ms); with
+#                               fLHP at P = 1000 that network fires at ~120 Hz, ~6x slower to run
 #     --pert-reps R             repetitions of the weak perturbation schedule (default 1000)
 #     --pert-start MS           zeros before the first perturbation (default 4000 ms)
 #     --cue-patterns K          patterns cued (default P; total 1 + K s)
@@ -54,6 +56,7 @@ SBATCH_ARGS=""
 SETS=()
 TRAIN_MS=2000000
 SPONT_MS=10000000
+SHUFFLE_MS=""
 COND_MS=20000
 PERT_REPS=1000
 PERT_T0=4000
@@ -80,6 +83,7 @@ while [ $# -gt 0 ]; do
     --set) SETS+=("--set" "$2"); shift 2 ;;
     --train-ms) TRAIN_MS="$2"; shift 2 ;;
     --spont-ms) SPONT_MS="$2"; shift 2 ;;
+    --shuffle-ms) SHUFFLE_MS="$2"; shift 2 ;;
     --cond-ms) COND_MS="$2"; shift 2 ;;
     --pert-reps) PERT_REPS="$2"; shift 2 ;;
     --pert-start) PERT_T0="$2"; shift 2 ;;
@@ -90,7 +94,7 @@ while [ $# -gt 0 ]; do
     --checkpoint-every) CKPT_EVERY="$2"; shift 2 ;;
     --balnet) BALNET="$2"; shift 2 ;;
     --python) PYTHON="$2"; shift 2 ;;
-    -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -248,7 +252,7 @@ for P in $P_LIST; do
     submit "P${P}_${rule}_spontaneous" "$s" "$j_train"; j_spont="$SUBMITTED"
     deps=("$j_spont")
     if [ "$SHUFFLE" = 1 ] && wanted shuffle; then
-      s=$(step shuffle "$d" "run_balnet $d/shuffle.h5 $CFG/barta2025_spontaneous.ini -q $files --set run.variant=shuffle --set run.t_stop=$SPONT_MS --output $d/shuffle.h5 \"\${SETS[@]}\"")
+      s=$(step shuffle "$d" "run_balnet $d/shuffle.h5 $CFG/barta2025_spontaneous.ini -q $files --set run.variant=shuffle --set run.t_stop=${SHUFFLE_MS:-$SPONT_MS} --output $d/shuffle.h5 \"\${SETS[@]}\"")
       submit "P${P}_${rule}_shuffle" "$s" "$j_train"; deps+=("$SUBMITTED")
     fi
     s=$(step conductances "$d" "run_balnet $d/conductances.h5 $CFG/barta2025_conductances.ini -q $files --set run.t_stop=$COND_MS --output $d/conductances.h5 \"\${SETS[@]}\"")

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/common.bash"
 
 WF="$BALNET_SOURCE/jobs/barta2025_workflow.sh"
-common=(--local --P 20 --rules fLHP --train-ms 1000 --spont-ms 1500 --discard 300 --cond-ms 600
+common=(--local --P 20 --rules fLHP --train-ms 1000 --spont-ms 1500 --shuffle-ms 1200 --discard 300 --cond-ms 600
         --pert-reps 1 --pert-start 200 --cue-patterns 2 --balnet "$BALNET" --python "$PY"
         --set params.NE=200 --set params.NI=50 --set params.f=0.1 --set run.progress=false)
 
@@ -41,6 +41,8 @@ with h5py.File(d + "/spontaneous.h5") as f:
 assert np.abs(ie - 0.5).max() > 1e-4
 st = list(csv.DictReader(open(d + "/spontaneous_replay_stats.csv")))[0]
 assert float(st["analysed_s"]) == 1.2, st
+st = list(csv.DictReader(open(d + "/shuffle_replay_stats.csv")))[0]
+assert abs(float(st["analysed_s"]) - 0.9) < 1e-9, st   # --shuffle-ms 1200
 rows = list(csv.DictReader(open(d + "/mcd_stats.csv")))
 assert len(rows) == 250 and all(float(r["sigma_e"]) >= 0 for r in rows)
 rows = list(csv.DictReader(open(d + "/sensitivity.csv")))
