@@ -233,6 +233,7 @@ submit() {
     SUBMITTED="JOB_$name"
   else
     SUBMITTED="$("${cmd[@]}")" || exit 1
+    echo "$name: job $SUBMITTED" >&2
   fi
 }
 

@@ -229,6 +229,33 @@ else
   fi
 fi
 
+# ---- 6. project 2's workflow as a dependency chain ----------------------------------------------
+# jobs/barta2025_workflow.sh at reduced size and length (as tests/e2e/barta2025_workflow.sh):
+# its 8 jobs at 2 ranks under SLURM must all complete and give the outputs of the --local run
+# at 1 rank.
+wf=(--P 20 --rules fLHP --train-ms 1000 --spont-ms 1500 --shuffle-ms 1200 --discard 300 --cond-ms 600
+    --pert-reps 1 --pert-start 200 --cue-patterns 2 --balnet "$BALNET" --python "$PY"
+    --set params.NE=200 --set params.NI=50 --set params.f=0.1 --set run.progress=false)
+MPIEXEC="${MPIEXEC:-mpirun}" bash "$JOBS/barta2025_workflow.sh" --local --ranks 1 "${wf[@]}" --out b25_local \
+  > b25_local.txt 2>&1 || { fail "barta2025 workflow --local"; tail -5 b25_local.txt >&2; }
+if bash "$JOBS/barta2025_workflow.sh" --ranks 2 "${wf[@]}" --out b25_slurm > b25_slurm.txt 2>&1; then
+  ids=$(sed -n 's/^P20_.*: job \([0-9][0-9]*\)$/\1/p' b25_slurm.txt)
+  ok=1
+  for id in $ids; do wait_job "$id" 300 >/dev/null || ok=0; done
+  d1=b25_local/P20_fLHP d2=b25_slurm/P20_fLHP
+  if [[ $ok == 1 && $(wc -w <<<"$ids") == 8 ]] && h5diff "$d1/trained.h5" "$d2/trained.h5" >/dev/null &&
+     h5diff "$d1/spontaneous.h5" "$d2/spontaneous.h5" /spikes /spikes >/dev/null &&
+     cmp -s "$d1/spontaneous_replay_stats.csv" "$d2/spontaneous_replay_stats.csv" &&
+     cmp -s "$d1/sensitivity.csv" "$d2/sensitivity.csv" && [[ -s b25_slurm/P20_rates_summary.csv ]]; then
+    pass "barta2025_workflow.sh: 8 jobs (afterok) at 2 ranks, outputs identical to the --local run"
+  else
+    fail "barta2025 workflow under SLURM (jobs: $(echo $ids))"; cat b25_slurm.txt >&2
+    tail -5 "$d2"/jobs/*.log >&2
+  fi
+else
+  fail "submitting the barta2025 workflow"; cat b25_slurm.txt >&2
+fi
+
 echo "slurm jobs test: $(elapsed)"
 if (( failures > 0 )); then echo "$failures failure(s)" >&2; exit 1; fi
 echo "all passed"
