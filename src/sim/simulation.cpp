@@ -337,6 +337,7 @@ run_result simulation::run(output_file* out, const config* cfg, const run_option
   step_t t = 0;
   step_t last_sync = 0;
   if (opt.restart) restore_run(*opt.restart, spikes.get(), rates.get(), r, t, last_sync);
+  r.t_begin = static_cast<double>(t) * run.dt;
   step_t next_sync = std::min(last_sync + sync_steps, t_end);
   if (rates) rates->reserve_until(next_sync);
   int syncs_since_flush = 0;
@@ -432,7 +433,7 @@ run_result simulation::run(output_file* out, const config* cfg, const run_option
     const double now = timers::now();
     if (show && (now - last_print >= run.progress_interval || t == t_end)) {
       last_print = now;
-      const double sim_s = static_cast<double>(t) * run.dt * 1e-3;
+      const double sim_s = static_cast<double>(t) * run.dt * 1e-3 - r.t_begin * 1e-3;  // since this run began
       const double wall = now - wall0;
       const double per = sim_s > 0 ? wall / sim_s : 0;
       const double left = static_cast<double>(t_end - t) * run.dt * 1e-3 * per;
@@ -543,7 +544,9 @@ void simulation::write_metadata(output_file& out, const config* cfg, const run_o
   }
   h5::attr(f, "wall_build", r.wall_build);
   h5::attr(f, "wall_run", r.wall_run);
-  h5::attr(f, "wall_per_simulated_second", r.t_end > 0 ? r.wall_run / (r.t_end * 1e-3) : 0.0);
+  // Of this run: a restarted run's wall time covers t_begin .. t_end only.
+  h5::attr(f, "t_begin", r.t_begin);
+  h5::attr(f, "wall_per_simulated_second", r.t_end > r.t_begin ? r.wall_run / ((r.t_end - r.t_begin) * 1e-3) : 0.0);
   {
     h5::handle g = h5::create_group(f, "config");
     if (cfg) {

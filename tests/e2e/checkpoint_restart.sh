@@ -58,6 +58,10 @@ assert len(lines) == 2, lines
 assert lines[0].startswith("t = 100 ms: restarted from c1.h5 (written by 2 ranks) on 3 ranks"), lines[0]
 assert lines[1].startswith("t = 210 ms: restarted from c2.h5 (written by 3 ranks) on 1 ranks"), lines[1]
 assert f.attrs["ranks"] == 1
+# the last segment's speed: its wall time over its own 210 .. t_end ms, not over 0 .. t_end
+assert f.attrs["t_begin"] == 210.0, f.attrs["t_begin"]
+w, t1 = f.attrs["wall_run"], f.attrs["t_end"]
+assert abs(f.attrs["wall_per_simulated_second"] - w / ((t1 - 210.0) / 1000)) < 1e-12 * w, dict(f.attrs)
 PY
 
 # A checkpoint older than the output (as after a crash following a periodic checkpoint):

@@ -48,12 +48,13 @@ struct run_options {
 
 struct run_result {
   step_t steps_done = 0;
+  double t_begin = 0.0;            // ms: where this run started (0, or its checkpoint's time)
   double t_end = 0.0;              // ms
   bool stopped = false;            // by the rate checker
   std::string stop_reason;
   std::vector<std::uint64_t> spikes;  // per population, all ranks
   double wall_build = 0.0;
-  double wall_run = 0.0;
+  double wall_run = 0.0;           // s, of this run (from t_begin), not of earlier segments
   bool checkpointed = false;       // stopped after writing a checkpoint (stop_at or a signal)
   std::string checkpoint_reason;   // why
   int checkpoints = 0;             // checkpoints written
