@@ -164,11 +164,12 @@ wanted() { case " $STEPS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 # --local --jobs J: markers of the steps started in the background (NAME.pid, NAME.log, and
 # NAME.rc with the exit status once finished).
 LOCAL_DIR="$OUT/jobs/local"
-running_steps() {
-  local n=0 p
-  for p in "$LOCAL_DIR"/*.pid; do [ -e "$p" ] && [ ! -f "${p%.pid}.rc" ] && n=$((n + 1)); done
-  echo "$n"
+unfinished_steps() {  # the process ids of the steps started and not finished
+  local p
+  for p in "$LOCAL_DIR"/*.pid; do [ -e "$p" ] && [ ! -f "${p%.pid}.rc" ] && cat "$p"; done
+  return 0
 }
+running_steps() { unfinished_steps | wc -l; }
 if [ "$LOCAL" = 1 ] && [ "$JOBS" -gt 1 ]; then
   rm -rf "$LOCAL_DIR"
   mkdir -p "$LOCAL_DIR"
@@ -179,10 +180,8 @@ if [ "$LOCAL" = 1 ] && [ "$JOBS" -gt 1 ]; then
   set -m
   stop_steps() {
     trap - INT TERM
-    local p
-    for p in "$LOCAL_DIR"/*.pid; do
-      [ -e "$p" ] && [ ! -f "${p%.pid}.rc" ] && { kill -TERM -- "-$(cat "$p")" 2> /dev/null || true; }
-    done
+    local pid
+    for pid in $(unfinished_steps); do kill -TERM -- "-$pid" 2> /dev/null || true; done
     exit 130
   }
   trap stop_steps INT TERM

@@ -189,13 +189,12 @@ void print_summary(const network_spec& net, const simulation& sim, const run_res
   o << "network: " << group_digits(net.total_neurons()) << " neurons, "
     << group_digits(sim.global_synapses()) << " synapses, min delay "
     << sim.min_delay() * net.run.dt << " ms\n";
-  const double sim_s = (r.t_end - r.t_begin) * 1e-3;
   o << std::fixed << std::setprecision(3);
   o << "simulated " << std::setprecision(1);
   if (r.t_begin > 0) o << r.t_begin << " .. ";
   o << r.t_end << " ms in " << std::setprecision(3)
     << r.wall_run << " s (build " << r.wall_build << " s): real-time factor "
-    << (sim_s > 0 ? r.wall_run / sim_s : 0.0) << " (s of wall time per simulated s)\n";
+    << r.wall_per_simulated_second() << " (s of wall time per simulated s)\n";
   o << std::left << std::setw(14) << "population" << std::right << std::setw(10) << "neurons"
     << std::setw(14) << "spikes" << std::setw(12) << "rate (Hz)" << "\n";
   for (std::size_t p = 0; p < net.populations.size(); ++p) {

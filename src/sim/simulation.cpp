@@ -546,7 +546,7 @@ void simulation::write_metadata(output_file& out, const config* cfg, const run_o
   h5::attr(f, "wall_run", r.wall_run);
   // Of this run: a restarted run's wall time covers t_begin .. t_end only.
   h5::attr(f, "t_begin", r.t_begin);
-  h5::attr(f, "wall_per_simulated_second", r.t_end > r.t_begin ? r.wall_run / ((r.t_end - r.t_begin) * 1e-3) : 0.0);
+  h5::attr(f, "wall_per_simulated_second", r.wall_per_simulated_second());
   {
     h5::handle g = h5::create_group(f, "config");
     if (cfg) {

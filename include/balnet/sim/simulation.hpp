@@ -59,6 +59,10 @@ struct run_result {
   std::string checkpoint_reason;   // why
   int checkpoints = 0;             // checkpoints written
   std::string checkpoint_error;    // a checkpoint could not be written (the run stopped)
+
+  // Simulated time of this run (t_begin .. t_end), in s, and its wall time per simulated s.
+  double simulated_seconds() const { return (t_end - t_begin) * 1e-3; }
+  double wall_per_simulated_second() const { return t_end > t_begin ? wall_run / simulated_seconds() : 0.0; }
 };
 
 class simulation {
