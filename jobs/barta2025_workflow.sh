@@ -104,6 +104,14 @@ done
 [[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || die "--jobs must be a positive whole number, not '$JOBS'"
 [ "$JOBS" = 1 ] || [ "$LOCAL" = 1 ] || die "--jobs needs --local (under SLURM the steps run as the scheduler allows)"
 for P in $P_LIST; do [[ "$P" =~ ^[1-9][0-9]*$ ]] || die "--P: '$P' is not a positive whole number"; done
+positive_ms() { [[ "$2" =~ ^[0-9]*\.?[0-9]+$ && ! "$2" =~ ^[0.]+$ ]] || die "--$1 must be a positive number of ms, not '$2'"; }
+positive_ms train-ms "$TRAIN_MS"; positive_ms spont-ms "$SPONT_MS"; positive_ms cond-ms "$COND_MS"
+[ -z "$SHUFFLE_MS" ] || positive_ms shuffle-ms "$SHUFFLE_MS"
+[[ "$PERT_REPS" =~ ^[1-9][0-9]*$ ]] || die "--pert-reps must be a positive whole number, not '$PERT_REPS'"
+[[ "$PERT_T0" =~ ^[0-9]+$ ]] || die "--pert-start must be a whole number of ms, not '$PERT_T0'"
+[ -z "$CUE_PATTERNS" ] || [[ "$CUE_PATTERNS" =~ ^[1-9][0-9]*$ ]] \
+  || die "--cue-patterns must be a positive whole number, not '$CUE_PATTERNS'"
+[[ "$DISCARD" =~ ^[0-9]*\.?[0-9]+$ ]] || die "--discard must be a number of ms >= 0, not '$DISCARD'"
 for st in $STEPS; do
   case " train spontaneous shuffle conductances perturbation cues analysis summary " in
     *" $st "*) ;; *) die "--steps: unknown step '$st'" ;;

@@ -143,6 +143,12 @@ bash "$WF" --local --jobs two --balnet "$BALNET" 2> bad.txt; [ $? -eq 2 ] || fai
 grep -q "jobs must be a positive whole number, not 'two'" bad.txt || fail "bad --jobs message"
 bash "$WF" --jobs 2 --dry-run --balnet "$BALNET" 2> bad.txt; [ $? -eq 2 ] || fail "--jobs without --local: exit code 2"
 grep -q "jobs needs --local" bad.txt || fail "--jobs without --local message"
+bash "$WF" --local --pert-reps x --balnet "$BALNET" 2> bad.txt; [ $? -eq 2 ] || fail "bad --pert-reps: exit code 2"
+grep -q "pert-reps must be a positive whole number, not 'x'" bad.txt || fail "bad --pert-reps message"
+bash "$WF" --dry-run --cue-patterns 1.5 --balnet "$BALNET" 2> bad.txt; [ $? -eq 2 ] || fail "bad --cue-patterns: exit code 2"
+grep -q "cue-patterns must be a positive whole number, not '1.5'" bad.txt || fail "bad --cue-patterns message"
+bash "$WF" --local --shuffle-ms 0 --balnet "$BALNET" 2> bad.txt; [ $? -eq 2 ] || fail "bad --shuffle-ms: exit code 2"
+grep -q "shuffle-ms must be a positive number of ms, not '0'" bad.txt || fail "bad --shuffle-ms message"
 # SLURM mode without submitting: the dependency chain as sbatch commands.
 bash "$WF" --dry-run --P "40 80" --rules "fLHP GHP" --out dry --balnet "$BALNET" 2> dry.txt > /dev/null \
   || fail "dry run"
